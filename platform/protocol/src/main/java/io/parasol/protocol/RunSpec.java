@@ -1,0 +1,38 @@
+package io.parasol.protocol;
+
+import io.parasol.plugin.api.Allocation;
+import java.util.Map;
+
+/**
+ * Everything a worker needs to execute one run, written by the server as JSON.
+ *
+ * @param runId the run id
+ * @param appId the app id (the extension to run)
+ * @param pluginJar the plugin jar path, or the server URL to fetch it from
+ * @param inputs the validated inputs as typed JSON values
+ * @param files local file names of file inputs by field id, relative to the inputs directory
+ * @param allocation the allocated resources
+ * @param serverUrl the base URL of the server's worker API
+ * @param token the run-scoped bearer token for callbacks
+ * @param limits caps on what the run may produce
+ */
+public record RunSpec(
+    String runId,
+    String appId,
+    String pluginJar,
+    Map<String, Object> inputs,
+    Map<String, String> files,
+    Allocation allocation,
+    String serverUrl,
+    String token,
+    Limits limits) {
+
+  /**
+   * Caps on a run's output.
+   *
+   * @param maxLogBytes the most log bytes the server keeps
+   * @param maxOutputBytes the most bytes of output files
+   * @param maxOutputFiles the most output files
+   */
+  public record Limits(long maxLogBytes, long maxOutputBytes, int maxOutputFiles) {}
+}

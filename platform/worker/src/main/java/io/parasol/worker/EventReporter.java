@@ -1,0 +1,146 @@
+package io.parasol.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parasol.protocol.RunEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Sends a run's events to the server in batches, on its own thread, with the run-scoped token.
+ * Each answer tells whether the run was cancelled.
+ */
+final class EventReporter implements AutoCloseable {
+
+  private static final int MAX_BATCH = 500;
+  private static final int ATTEMPTS = 5;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ObjectMapper json;
+  private final String base;
+  private final String token;
+  private final LinkedBlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>(100_000);
+  private final AtomicBoolean cancelled;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Thread sender;
+
+  EventReporter(
+      ObjectMapper json, String serverUrl, String runId, String token, AtomicBoolean cancelled) {
+    this.json = json;
+    this.cancelled = cancelled;
+    this.base = stripSlash(serverUrl) + "/api/v1/worker/runs/" + runId;
+    this.token = token;
+    this.sender = new Thread(this::loop, "parasol-event-sender");
+    this.sender.setDaemon(true);
+    this.sender.start();
+  }
+
+  /** Queues an event; drops it when the queue is full (a flooding solver). */
+  boolean offer(RunEvent event) {
+    return queue.offer(event);
+  }
+
+  /** Sends a final event after everything queued, synchronously. */
+  void finish(RunEvent event) throws IOException, InterruptedException {
+    closing.set(true);
+    sender.join(TimeUnit.SECONDS.toMillis(30));
+    List<RunEvent> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    rest.add(event);
+    post(rest);
+  }
+
+  void upload(String name, Path file) throws IOException, InterruptedException {
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/outputs/" + encoded))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/octet-stream")
+            .timeout(Duration.ofMinutes(10))
+            .PUT(HttpRequest.BodyPublishers.ofFile(file))
+            .build();
+    send(request);
+  }
+
+  private void loop() {
+    while (!closing.get() || !queue.isEmpty()) {
+      try {
+        RunEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        List<RunEvent> batch = new ArrayList<>();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        post(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException e) {
+        System.err.println("parasol-worker: could not report events: " + e.getMessage());
+      }
+    }
+  }
+
+  private void post(List<RunEvent> events) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/events"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(events)))
+            .build();
+    HttpResponse<byte[]> response = send(request);
+    if (response.body().length > 0) {
+      JsonNode answer = json.readTree(response.body());
+      if (answer.path("cancel").asBoolean(false)) {
+        cancelled.set(true);
+      }
+    }
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        int status = response.statusCode();
+        if (status < 300) {
+          return response;
+        }
+        if (status < 500) {
+          throw new IOException(
+              "server refused " + request.uri().getPath() + ": HTTP " + status + " "
+                  + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        last = new IOException("server answered HTTP " + status);
+      } catch (java.net.ConnectException e) {
+        last = e;
+      }
+      Thread.sleep(200L * attempt * attempt);
+    }
+    throw last;
+  }
+
+  @Override
+  public void close() {
+    closing.set(true);
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

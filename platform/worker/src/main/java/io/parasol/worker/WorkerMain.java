@@ -1,0 +1,373 @@
+package io.parasol.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parasol.plugin.api.Allocation;
+import io.parasol.plugin.api.FormValidation;
+import io.parasol.plugin.api.PluginApi;
+import io.parasol.plugin.api.RunCancelledException;
+import io.parasol.plugin.api.RunInputs;
+import io.parasol.plugin.api.SimulationApp;
+import io.parasol.protocol.AppDescriptor;
+import io.parasol.protocol.Json;
+import io.parasol.protocol.RunEvent;
+import io.parasol.protocol.RunSpec;
+import io.parasol.protocol.VerificationReport;
+import io.parasol.protocol.VerificationReport.Check;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The worker's entry point. One binary for every backend:
+ *
+ * <pre>
+ *   java -jar parasol-worker.jar describe PLUGIN.jar WORK_DIR REPORT.json
+ *   java -jar parasol-worker.jar run RUN_DIR/spec.json
+ * </pre>
+ *
+ * <p>{@code describe} verifies an uploaded plugin: it loads it, checks Plugin-Requires, extracts
+ * the descriptor and runs the self-test on the sample inputs, writing the report after each stage.
+ * {@code run} executes one run in {@code RUN_DIR/work} and reports to the server.
+ */
+public final class WorkerMain {
+
+  /** Exit codes the server maps to reasons. */
+  static final int EXIT_OK = 0;
+
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_FLOOD = 4;
+  static final int EXIT_UNREPORTED = 5;
+  static final int EXIT_NO_SANDBOX = 6;
+
+  /** How many bytes of stdout and stderr together plugin code may write. */
+  static final long CONSOLE_CAP = Long.getLong("parasol.worker.console-cap", 4L * 1024 * 1024);
+
+  private static final ObjectMapper JSON = Json.mapper();
+
+  private WorkerMain() {}
+
+  /**
+   * Runs the worker.
+   *
+   * @param args {@code describe JAR WORK REPORT} or {@code run SPEC}
+   */
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    if (args.length == 4 && "describe".equals(args[0])) {
+      System.exit(describe(Path.of(args[1]), Path.of(args[2]), Path.of(args[3])));
+    } else if (args.length == 2 && "run".equals(args[0])) {
+      System.exit(run(Path.of(args[1])));
+    }
+    System.err.println("usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json");
+    System.exit(EXIT_USAGE);
+  }
+
+  // ---------------------------------------------------------------- describe
+
+  static int describe(Path jar, Path workDir, Path reportFile) {
+    List<Check> checks = new ArrayList<>();
+    AtomicBoolean flooded = new AtomicBoolean();
+    try {
+      Files.createDirectories(workDir);
+      if (!Sandbox.supported()) {
+        checks.add(new Check("sandbox", false, "this worker needs Java 17 to 23 to sandbox plugin code", 0));
+        write(reportFile, new VerificationReport(false, checks, null));
+        return EXIT_NO_SANDBOX;
+      }
+      capConsole(flooded, () -> {});
+      Sandbox.install(jar, workDir, List.of());
+
+      long t0 = System.nanoTime();
+      PluginHost.Loaded loaded;
+      try {
+        loaded = PluginHost.load(jar, null);
+      } catch (PluginHost.LoadException e) {
+        checks.add(new Check(e.check(), false, e.getMessage(), ms(t0)));
+        write(reportFile, new VerificationReport(false, checks, null));
+        return EXIT_OK;
+      }
+      checks.add(
+          new Check(
+              "compatibility",
+              true,
+              "Plugin-Requires '" + loaded.descriptor().getRequires() + "' accepts plugin API " + PluginApi.version(),
+              ms(t0)));
+
+      long t1 = System.nanoTime();
+      AppDescriptor descriptor;
+      try {
+        descriptor = extract(loaded);
+      } catch (RuntimeException | LinkageError e) {
+        checks.add(new Check("descriptor", false, describeFailure(e), ms(t1)));
+        write(reportFile, new VerificationReport(false, checks, null));
+        return EXIT_OK;
+      }
+      String mismatch = mismatch(loaded, descriptor);
+      if (mismatch != null) {
+        checks.add(new Check("descriptor", false, mismatch, ms(t1)));
+        write(reportFile, new VerificationReport(false, checks, descriptor));
+        return EXIT_OK;
+      }
+      checks.add(new Check("descriptor", true, "app " + descriptor.manifest().id() + " " + descriptor.manifest().version(), ms(t1)));
+
+      FormValidation sample = descriptor.form().validate(descriptor.sampleInputs());
+      if (!sample.isValid()) {
+        checks.add(new Check("sample-inputs", false, "the sample inputs do not fit the form: " + sample.errors(), 0));
+        write(reportFile, new VerificationReport(false, checks, descriptor));
+        return EXIT_OK;
+      }
+      checks.add(new Check("sample-inputs", true, "valid for the form", 0));
+      // Written before the self-test so that a server that has to kill a hung self-test still has
+      // the descriptor and the checks so far.
+      write(reportFile, new VerificationReport(false, checks, descriptor));
+
+      long t2 = System.nanoTime();
+      Path selfTest = workDir.resolve("self-test");
+      Path outputs = selfTest.resolve("outputs");
+      Files.createDirectories(outputs);
+      Allocation allocation =
+          new Allocation(
+              descriptor.resources().minCores(),
+              descriptor.resources().minCores() * descriptor.resources().memoryPerCoreMb(),
+              descriptor.resources().accelerators(),
+              descriptor.resources().expectedWallTime());
+      List<RunEvent> events = new ArrayList<>();
+      WorkerRunContext context =
+          new WorkerRunContext(
+              new RunInputs(sample.values(), Map.of()),
+              selfTest,
+              outputs,
+              allocation,
+              synchronizedSink(events),
+              new AtomicBoolean(),
+              1024 * 1024);
+      Check selfTestCheck;
+      try {
+        loaded.app().solver().run(context);
+        if (flooded.get()) {
+          selfTestCheck = new Check("self-test", false, floodMessage(), ms(t2));
+        } else {
+          List<Path> files = outputFiles(outputs);
+          selfTestCheck =
+              files.isEmpty()
+                  ? new Check("self-test", false, "the solver finished but wrote no output file", ms(t2))
+                  : new Check("self-test", true, "finished on the sample inputs with " + files.size() + " output file(s)", ms(t2));
+        }
+      } catch (OutOfMemoryError e) {
+        selfTestCheck = new Check("self-test", false, "the solver ran out of memory on the sample inputs", ms(t2));
+      } catch (Exception | LinkageError e) {
+        selfTestCheck = new Check("self-test", false, describeFailure(e), ms(t2));
+      }
+      checks.add(selfTestCheck);
+      boolean passed = checks.stream().allMatch(Check::passed);
+      write(reportFile, new VerificationReport(passed, checks, descriptor));
+      return EXIT_OK;
+    } catch (IOException e) {
+      System.err.println("parasol-worker: " + e);
+      return EXIT_UNREPORTED;
+    }
+  }
+
+  private static AppDescriptor extract(PluginHost.Loaded loaded) {
+    SimulationApp app = loaded.app();
+    return new AppDescriptor(
+        loaded.descriptor().getPluginId(),
+        loaded.descriptor().getVersion(),
+        loaded.descriptor().getRequires(),
+        PluginApi.version(),
+        app.manifest(),
+        app.form(),
+        app.resources(),
+        new HashMap<>(app.sampleInputs()));
+  }
+
+  private static String mismatch(PluginHost.Loaded loaded, AppDescriptor descriptor) {
+    if (!descriptor.manifest().id().equals(loaded.descriptor().getPluginId())) {
+      return "the app id '" + descriptor.manifest().id() + "' differs from Plugin-Id '" + loaded.descriptor().getPluginId() + "'";
+    }
+    if (!descriptor.manifest().version().equals(loaded.descriptor().getVersion())) {
+      return "the app version '" + descriptor.manifest().version() + "' differs from Plugin-Version '" + loaded.descriptor().getVersion() + "'";
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- run
+
+  static int run(Path specFile) {
+    RunSpec spec;
+    try {
+      spec = JSON.readValue(specFile.toFile(), RunSpec.class);
+    } catch (IOException e) {
+      System.err.println("parasol-worker: cannot read run spec " + specFile + ": " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    Path runDir = specFile.toAbsolutePath().getParent();
+    Path workDir = runDir.resolve("work");
+    Path outputs = workDir.resolve("outputs");
+    Path inputsDir = runDir.resolve("inputs");
+    AtomicBoolean cancelled = new AtomicBoolean();
+    EventReporter reporter = new EventReporter(JSON, spec.serverUrl(), spec.runId(), spec.token(), cancelled);
+    try {
+      Files.createDirectories(outputs);
+      Files.createDirectories(workDir.resolve("tmp"));
+      if (!Sandbox.supported()) {
+        reporter.finish(RunEvent.of(RunEvent.Type.FAILED, "the worker needs Java 17 to 23 to sandbox plugin code"));
+        return EXIT_NO_SANDBOX;
+      }
+      capConsole(new AtomicBoolean(), () -> {
+        try {
+          reporter.finish(RunEvent.of(RunEvent.Type.FAILED, floodMessage()));
+        } catch (IOException | InterruptedException e) {
+          // the exit code tells the server the same
+        }
+        Runtime.getRuntime().halt(EXIT_FLOOD);
+      });
+      Sandbox.install(Path.of(spec.pluginJar()), workDir, List.of(inputsDir));
+
+      PluginHost.Loaded loaded;
+      try {
+        loaded = PluginHost.load(Path.of(spec.pluginJar()), spec.appId());
+      } catch (PluginHost.LoadException e) {
+        reporter.finish(RunEvent.of(RunEvent.Type.FAILED, "the plugin could not be loaded: " + e.getMessage()));
+        return EXIT_OK;
+      }
+      FormValidation validation = loaded.app().form().validate(spec.inputs());
+      if (!validation.isValid()) {
+        reporter.finish(RunEvent.of(RunEvent.Type.FAILED, "inputs do not fit the form: " + validation.errors()));
+        return EXIT_OK;
+      }
+      Map<String, Path> files = new HashMap<>();
+      spec.files().forEach((field, name) -> files.put(field, inputsDir.resolve(name)));
+      Consumer<RunEvent> sink = reporter::offer;
+      WorkerRunContext context =
+          new WorkerRunContext(
+              new RunInputs(validation.values(), files),
+              workDir,
+              outputs,
+              spec.allocation(),
+              sink,
+              cancelled,
+              spec.limits().maxLogBytes());
+      reporter.offer(RunEvent.of(RunEvent.Type.STARTED, "solver started"));
+      RunEvent outcome;
+      try {
+        loaded.app().solver().run(context);
+        outcome = cancelled.get() ? RunEvent.of(RunEvent.Type.CANCELLED, "cancelled") : null;
+      } catch (RunCancelledException e) {
+        outcome = RunEvent.of(RunEvent.Type.CANCELLED, "cancelled");
+      } catch (OutOfMemoryError e) {
+        outcome =
+            RunEvent.of(
+                RunEvent.Type.FAILED,
+                "out of memory: the solver needed more than its "
+                    + spec.allocation().memoryMb()
+                    + " MiB limit");
+      } catch (Exception | LinkageError e) {
+        outcome = RunEvent.of(RunEvent.Type.FAILED, describeFailure(e));
+      }
+      if (outcome == null) {
+        outcome = uploadOutputs(reporter, outputs, spec.limits());
+      }
+      reporter.finish(outcome);
+      return EXIT_OK;
+    } catch (IOException | InterruptedException e) {
+      System.err.println("parasol-worker: could not report to the server: " + e.getMessage());
+      return EXIT_UNREPORTED;
+    } finally {
+      reporter.close();
+    }
+  }
+
+  private static RunEvent uploadOutputs(EventReporter reporter, Path outputs, RunSpec.Limits limits)
+      throws IOException, InterruptedException {
+    List<Path> files = outputFiles(outputs);
+    if (files.size() > limits.maxOutputFiles()) {
+      return RunEvent.of(RunEvent.Type.FAILED, "the solver wrote " + files.size() + " output files; the limit is " + limits.maxOutputFiles());
+    }
+    long total = 0;
+    for (Path file : files) {
+      total += Files.size(file);
+    }
+    if (total > limits.maxOutputBytes()) {
+      return RunEvent.of(RunEvent.Type.FAILED, "the outputs total " + total + " bytes; the limit is " + limits.maxOutputBytes());
+    }
+    for (Path file : files) {
+      reporter.upload(outputs.relativize(file).toString().replace('\\', '/'), file);
+    }
+    return RunEvent.of(RunEvent.Type.SUCCEEDED, "finished with " + files.size() + " output file(s)");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static List<Path> outputFiles(Path outputs) throws IOException {
+    try (var stream = Files.walk(outputs)) {
+      return stream.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+    }
+  }
+
+  private static void capConsole(AtomicBoolean flooded, Runnable onOverflow) {
+    AtomicLong written = new AtomicLong();
+    AtomicBoolean once = new AtomicBoolean();
+    Runnable overflow =
+        () -> {
+          flooded.set(true);
+          if (once.compareAndSet(false, true)) {
+            Thread t = new Thread(onOverflow, "parasol-flood");
+            t.setDaemon(true);
+            t.start();
+          }
+        };
+    System.setOut(new CappedPrintStream(new FileOutputStream(FileDescriptor.out), written, CONSOLE_CAP, overflow));
+    System.setErr(new CappedPrintStream(new FileOutputStream(FileDescriptor.err), written, CONSOLE_CAP, overflow));
+  }
+
+  private static String floodMessage() {
+    return "the solver wrote more than " + CONSOLE_CAP + " bytes to standard output and error; it was stopped";
+  }
+
+  static String describeFailure(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof SecurityException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    if (root instanceof SecurityException) {
+      return "the plugin attempted an operation the sandbox forbids: " + root.getMessage();
+    }
+    return "the solver failed: " + PluginHost.rootMessage(e);
+  }
+
+  private static Consumer<RunEvent> synchronizedSink(List<RunEvent> events) {
+    return event -> {
+      synchronized (events) {
+        if (events.size() < 10_000) {
+          events.add(event);
+        }
+      }
+    };
+  }
+
+  private static void write(Path file, VerificationReport report) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writeValue(tmp.toFile(), report);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static long ms(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,52 @@
+package io.parasol.plugin.api;
+
+import java.util.Map;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A simulation app: the extension point every Parasol plugin implements once.
+ *
+ * <p>Annotate the implementation with {@code @org.pf4j.Extension}. The platform calls the
+ * descriptive methods once, when the plugin is uploaded, and stores what they return; it calls
+ * {@link #solver()} in a worker process for every run.
+ */
+public interface SimulationApp extends ExtensionPoint {
+
+  /**
+   * Who this app is: id, name, version, vendor and licence.
+   *
+   * @return the manifest, never {@code null}
+   */
+  AppManifest manifest();
+
+  /**
+   * The form an engineer fills in to launch a run.
+   *
+   * @return the form, never {@code null}
+   */
+  FormSpec form();
+
+  /**
+   * The hardware this app wants: cores, memory and accelerators.
+   *
+   * @return the resource profile, never {@code null}
+   */
+  ResourceProfile resources();
+
+  /**
+   * Inputs for the self-test the platform runs when the plugin is uploaded. They must be valid for
+   * {@link #form()} and finish quickly on one core. The default takes every field's default.
+   *
+   * @return input values by field id
+   */
+  default Map<String, Object> sampleInputs() {
+    return form().defaults();
+  }
+
+  /**
+   * The solver that computes one run.
+   *
+   * @return the solver, never {@code null}
+   */
+  Solver solver();
+}
