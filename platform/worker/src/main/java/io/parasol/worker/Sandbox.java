@@ -1,7 +1,6 @@
 package io.parasol.worker;
 
 import java.io.FilePermission;
-import java.lang.reflect.ReflectPermission;
 import java.nio.file.Path;
 import java.security.Permission;
 import java.security.PermissionCollection;
@@ -45,8 +44,6 @@ final class Sandbox {
     granted.add(new RuntimePermission("accessDeclaredMembers"));
     granted.add(new RuntimePermission("modifyThread"));
     granted.add(new RuntimePermission("getStackTrace"));
-    granted.add(new RuntimePermission("loadLibrary.*"));
-    granted.add(new ReflectPermission("suppressAccessChecks"));
     granted.setReadOnly();
 
     // Classes of the JDK, the worker, PF4J and the plugin API come from the worker's loader or its

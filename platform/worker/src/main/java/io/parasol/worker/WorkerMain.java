@@ -86,7 +86,7 @@ public final class WorkerMain {
         write(reportFile, new VerificationReport(false, checks, null));
         return EXIT_NO_SANDBOX;
       }
-      capConsole(flooded, () -> {});
+      capConsole(flooded, () -> Runtime.getRuntime().halt(EXIT_FLOOD));
       Sandbox.install(jar, workDir, List.of());
 
       long t0 = System.nanoTime();

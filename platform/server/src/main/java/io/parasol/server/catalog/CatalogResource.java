@@ -1,0 +1,67 @@
+package io.parasol.server.catalog;
+
+import io.parasol.plugin.api.Industry;
+import io.parasol.server.common.Page;
+import io.parasol.server.common.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The app catalog. */
+@Path("/api/v1/apps")
+@Tag(name = "Catalog")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"engineer", "isv", "admin"})
+public class CatalogResource {
+
+  private final CatalogService catalog;
+
+  CatalogResource(CatalogService catalog) {
+    this.catalog = catalog;
+  }
+
+  @GET
+  @Operation(operationId = "listApps", summary = "Search published apps by text, industry and tag")
+  public Page<AppSummary> list(
+      @QueryParam("q") String text,
+      @QueryParam("industry") String industry,
+      @QueryParam("tag") String tag,
+      @QueryParam("page") @DefaultValue("0") int page,
+      @QueryParam("size") @DefaultValue("50") int size) {
+    if (text != null && text.length() > 200) {
+      throw ProblemException.invalid("q", "must be at most 200 characters");
+    }
+    return catalog.search(
+        Optional.ofNullable(text).filter(t -> !t.isBlank()),
+        Optional.ofNullable(industry).filter(t -> !t.isBlank()).map(CatalogResource::industry),
+        Optional.ofNullable(tag).filter(t -> !t.isBlank()),
+        page,
+        size);
+  }
+
+  @GET
+  @Path("{appId}")
+  @Operation(operationId = "getApp", summary = "Show an app with the form of its newest (or a given) published version")
+  public AppDetail get(@PathParam("appId") String appId, @QueryParam("version") String version) {
+    return catalog.get(appId, Optional.ofNullable(version).filter(v -> !v.isBlank()));
+  }
+
+  private static Industry industry(String value) {
+    try {
+      return Industry.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.invalid(
+          "industry", "must be one of " + Arrays.toString(Industry.values()).toLowerCase(Locale.ROOT));
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.parasol.server.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into an RFC 9457 problem answer; nothing leaves as a bare 500 page. */
+public class ProblemMappers {
+
+  private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+  static final String CHALLENGE = "Basic realm=\"parasol\"";
+
+  @ServerExceptionMapper
+  public Response problem(ProblemException e, UriInfo uri) {
+    return respond(e.status(), e.title(), e.getMessage(), uri, e.errors(), e.extensions());
+  }
+
+  @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+  public Response unauthorized(RuntimeException e, UriInfo uri) {
+    Response response =
+        respond(401, "Unauthorized", "sign in: this endpoint needs credentials", uri, List.of(), Map.of());
+    return Response.fromResponse(response).header("WWW-Authenticate", CHALLENGE).build();
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e, UriInfo uri) {
+    return respond(403, "Forbidden", "your role may not do this", uri, List.of(), Map.of());
+  }
+
+  @ServerExceptionMapper
+  public Response json(JsonProcessingException e, UriInfo uri) {
+    String detail = "the request body is not valid JSON for this endpoint";
+    List<ProblemException.FieldProblem> errors = List.of();
+    if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+      String path =
+          mismatch.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
+      String expected =
+          e instanceof InvalidFormatException f ? "must be a " + f.getTargetType().getSimpleName() : "has the wrong type";
+      errors = List.of(new ProblemException.FieldProblem(path, expected));
+      detail = path + " " + expected;
+    }
+    return respond(400, "Bad Request", detail, uri, errors, Map.of());
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e, UriInfo uri) {
+    int status = e.getResponse().getStatus();
+    if (e.getCause() instanceof JsonProcessingException json) {
+      return json(json, uri);
+    }
+    Response.Status known = Response.Status.fromStatusCode(status);
+    String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+    String detail =
+        switch (status) {
+          case 404 -> "no resource at this path";
+          case 405 -> "this method is not allowed here";
+          case 406 -> "cannot produce the requested media type";
+          case 415 -> "unsupported media type";
+          default -> e.getMessage() == null ? title : e.getMessage();
+        };
+    Response response = respond(status, title, detail, uri, List.of(), Map.of());
+    if (status == 401) {
+      return Response.fromResponse(response).header("WWW-Authenticate", CHALLENGE).build();
+    }
+    return response;
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e, UriInfo uri) {
+    LOG.error("unexpected failure at " + (uri == null ? "?" : uri.getPath()), e);
+    return respond(500, "Internal Server Error", "an unexpected error occurred; it has been logged", uri, List.of(), Map.of());
+  }
+
+  static Response respond(
+      int status,
+      String title,
+      String detail,
+      UriInfo uri,
+      List<ProblemException.FieldProblem> errors,
+      Map<String, Object> extensions) {
+    Problem body =
+        new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath(), errors, extensions);
+    return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
+  }
+}

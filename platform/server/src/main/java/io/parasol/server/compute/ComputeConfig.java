@@ -1,0 +1,50 @@
+package io.parasol.server.compute;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How worker processes are started and limited. */
+@ConfigMapping(prefix = "parasol.worker")
+public interface ComputeConfig {
+
+  /** The java executable for workers; defaults to the server's own. */
+  Optional<String> java();
+
+  /** The URL workers call back; defaults to http://127.0.0.1:{the HTTP port}. */
+  Optional<String> callbackUrl();
+
+  /** The most bytes a worker may write to its standard output and error together. */
+  @WithDefault("4M")
+  MemorySize consoleCapBytes();
+
+  /** The most log bytes a run keeps. */
+  @WithDefault("4M")
+  MemorySize maxLogBytes();
+
+  /** The most bytes of output files a run may produce. */
+  @WithDefault("1G")
+  MemorySize maxOutputBytes();
+
+  /** The most output files a run may produce. */
+  @WithDefault("1000")
+  int maxOutputFiles();
+
+  /** JVM overhead above the heap that the worker's limits allow for. */
+  @WithDefault("96")
+  long jvmOverheadMb();
+
+  /** How long a stopped worker gets to exit before it is killed. */
+  @WithDefault("5S")
+  Duration killGrace();
+
+  Local local();
+
+  interface Local {
+    /** Cores the local backend may hand out at once; 0 means the machine's processor count. */
+    @WithDefault("0")
+    int maxCores();
+  }
+}

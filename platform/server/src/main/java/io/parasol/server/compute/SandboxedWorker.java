@@ -1,0 +1,134 @@
+package io.parasol.server.compute;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts worker processes inside the process-level sandbox: a scrubbed environment (no database or
+ * identity secrets), a private working directory, a heap limit with exit on out-of-memory, a
+ * processor count, a file-size limit when {@code prlimit} is available, and stdout/stderr to a
+ * file. Callers enforce wall time with {@link #kill(Process)}.
+ */
+@ApplicationScoped
+public class SandboxedWorker {
+
+  private static final Logger LOG = Logger.getLogger(SandboxedWorker.class);
+  private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
+
+  /** Exit code of a JVM stopped by -XX:+ExitOnOutOfMemoryError. */
+  public static final int EXIT_OUT_OF_MEMORY = 3;
+
+  /** Exit code of a worker whose plugin flooded stdout/stderr. */
+  public static final int EXIT_FLOOD = 4;
+
+  /** Exit code of a worker that could not report to the server. */
+  public static final int EXIT_UNREPORTED = 5;
+
+  private final ComputeConfig config;
+  private final WorkerBinary binary;
+
+  SandboxedWorker(ComputeConfig config, WorkerBinary binary) {
+    this.config = config;
+    this.binary = binary;
+  }
+
+  /**
+   * Limits of one worker process.
+   *
+   * @param heapMb the Java heap limit
+   * @param cores the processor count the JVM sees
+   * @param maxFileBytes the largest file the process may write (console and outputs)
+   */
+  public record Limits(long heapMb, int cores, long maxFileBytes) {}
+
+  /** Starts {@code java -jar worker.jar ARGS} in {@code workingDir}. */
+  public Process start(Path workingDir, Path consoleFile, Limits limits, List<String> args) throws IOException {
+    Files.createDirectories(workingDir.resolve("tmp"));
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(PRLIMIT)) {
+      command.add(PRLIMIT.toString());
+      command.add("--fsize=" + limits.maxFileBytes());
+      command.add("--core=0");
+      command.add("--");
+    }
+    command.add(javaExecutable());
+    command.add("-Xmx" + Math.max(32, limits.heapMb()) + "m");
+    command.add("-Xms16m");
+    command.add("-XX:MaxMetaspaceSize=128m");
+    command.add("-XX:MaxDirectMemorySize=64m");
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:ActiveProcessorCount=" + Math.max(1, limits.cores()));
+    command.add("-Djava.security.manager=allow");
+    command.add("-Djava.awt.headless=true");
+    command.add("-Djava.io.tmpdir=" + workingDir.resolve("tmp"));
+    command.add("-Dparasol.worker.console-cap=" + config.consoleCapBytes().asLongValue());
+    command.add("-jar");
+    command.add(binary.jar().toString());
+    command.addAll(args);
+
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+    Map<String, String> env = builder.environment();
+    env.clear();
+    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.put("LANG", "C.UTF-8");
+    env.put("HOME", workingDir.toString());
+    env.put("TMPDIR", workingDir.resolve("tmp").toString());
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(consoleFile.toFile()));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process process = builder.start();
+    LOG.debugf("started worker pid %d: %s", process.pid(), args);
+    return process;
+  }
+
+  /** Kills a worker and everything it started. */
+  public void kill(ProcessHandle process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  /** Kills a worker and everything it started. */
+  public void kill(Process process) {
+    kill(process.toHandle());
+  }
+
+  /** The last bytes of a console file, for failure reasons. */
+  public static String tail(Path consoleFile, int maxChars) {
+    try {
+      if (!Files.exists(consoleFile)) {
+        return "";
+      }
+      long size = Files.size(consoleFile);
+      try (var channel = Files.newByteChannel(consoleFile)) {
+        long from = Math.max(0, size - maxChars * 2L);
+        channel.position(from);
+        var buffer = java.nio.ByteBuffer.allocate((int) (size - from));
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+          // keep reading
+        }
+        String text = new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder();
+        for (String line : text.split("\n")) {
+          if (!line.startsWith("WARNING: ") && !line.isBlank()) {
+            kept.append(line.strip()).append('\n');
+          }
+        }
+        String result = kept.toString().strip();
+        return result.length() <= maxChars ? result : result.substring(result.length() - maxChars);
+      }
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private String javaExecutable() {
+    return config.java().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}

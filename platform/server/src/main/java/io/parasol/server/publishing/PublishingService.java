@@ -1,0 +1,361 @@
+package io.parasol.server.publishing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parasol.protocol.AppDescriptor;
+import io.parasol.protocol.VerificationReport;
+import io.parasol.protocol.VerificationReport.Check;
+import io.parasol.server.common.Hashing;
+import io.parasol.server.common.Page;
+import io.parasol.server.common.ProblemException;
+import io.parasol.server.storage.DataDirectory;
+import io.parasol.server.tenancy.Caller;
+import io.parasol.server.tenancy.Role;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The publishing pipeline: upload (content-addressed), verification in the worker sandbox, submit,
+ * review (approve / reject), unlist; and the published versions the catalog shows.
+ */
+@ApplicationScoped
+public class PublishingService {
+
+  private static final Logger LOG = Logger.getLogger(PublishingService.class);
+
+  private final DataDirectory data;
+  private final PublishingConfig config;
+  private final VerificationService verification;
+  private final ObjectMapper json;
+
+  PublishingService(
+      DataDirectory data, PublishingConfig config, VerificationService verification, ObjectMapper json) {
+    this.data = data;
+    this.config = config;
+    this.verification = verification;
+    this.json = json;
+  }
+
+  public long maxPluginBytes() {
+    return config.publishing().maxPluginBytes().asLongValue();
+  }
+
+  // ---------------------------------------------------------------- upload and verification
+
+  /** Stores an uploaded jar and starts its verification; the answer says VERIFYING. */
+  public PluginView upload(Caller caller, String fileName, InputStream content) {
+    requireRole(caller, Role.ISV);
+    return store(caller, fileName, content, false);
+  }
+
+  PluginView store(Caller caller, String fileName, InputStream content, boolean autoPublish) {
+    String sha;
+    long size;
+    try {
+      Path tmp = Files.createTempFile(data.tmp(), "plugin-", ".part");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        sha = Hashing.copyAndHash(content, out, maxPluginBytes());
+      } catch (Hashing.LimitExceededException e) {
+        Files.deleteIfExists(tmp);
+        throw ProblemException.tooLarge("the plugin is larger than the limit of " + maxPluginBytes() + " bytes");
+      }
+      size = Files.size(tmp);
+      Path target = data.pluginJar(sha);
+      if (Files.exists(target)) {
+        Files.delete(tmp);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String name = fileName == null || fileName.isBlank() ? "plugin.jar" : fileName;
+    if (name.length() > 255) {
+      name = name.substring(0, 255);
+    }
+    String safeName = name;
+    Plugin plugin =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Plugin p = new Plugin();
+                  p.id = UUID.randomUUID();
+                  p.vendorOrg = caller.org();
+                  p.uploadedBy = caller.name();
+                  p.fileName = safeName;
+                  p.jarSha256 = sha;
+                  p.jarSize = size;
+                  p.status = PluginStatus.VERIFYING;
+                  p.autoPublish = autoPublish;
+                  p.createdAt = Instant.now();
+                  p.updatedAt = p.createdAt;
+                  p.persist();
+                  return p;
+                });
+    startVerification(plugin.id, sha);
+    return view(plugin);
+  }
+
+  private void startVerification(UUID pluginId, String sha) {
+    verification.submit(pluginId, data.pluginJar(sha), report -> complete(pluginId, report));
+  }
+
+  /** Records a verification outcome and, for the bundled examples, publishes at once. */
+  void complete(UUID pluginId, VerificationReport report) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Plugin p = Plugin.findById(pluginId);
+              if (p == null || p.status != PluginStatus.VERIFYING) {
+                return;
+              }
+              VerificationReport finalReport = report;
+              AppDescriptor d = report.descriptor();
+              if (d != null) {
+                p.appId = d.manifest().id();
+                p.appVersion = d.manifest().version();
+                p.descriptor = write(d);
+              }
+              if (report.passed()) {
+                Optional<String> clash = clash(p);
+                if (clash.isPresent()) {
+                  List<Check> checks = new ArrayList<>(report.checks());
+                  checks.add(new Check("listing", false, clash.get(), 0));
+                  finalReport = new VerificationReport(false, checks, d);
+                }
+              }
+              p.report = write(finalReport);
+              p.updatedAt = Instant.now();
+              if (!finalReport.passed()) {
+                p.status = PluginStatus.VERIFICATION_FAILED;
+                return;
+              }
+              if (AppOwner.findById(p.appId) == null) {
+                AppOwner owner = new AppOwner();
+                owner.appId = p.appId;
+                owner.vendorOrg = p.vendorOrg;
+                owner.createdAt = Instant.now();
+                owner.persist();
+              }
+              p.listedKey = p.appId + "@" + p.appVersion;
+              p.status = PluginStatus.VERIFIED;
+              if (p.autoPublish) {
+                p.status = PluginStatus.PUBLISHED;
+                p.reviewedBy = "parasol-bootstrap";
+                p.publishedAt = Instant.now();
+              }
+            });
+    LOG.infof("plugin %s verified: %s", pluginId, report.passed() ? "passed" : "failed");
+  }
+
+  private Optional<String> clash(Plugin p) {
+    AppOwner owner = AppOwner.findById(p.appId);
+    if (owner != null && !owner.vendorOrg.equals(p.vendorOrg)) {
+      return Optional.of("the app id " + p.appId + " belongs to another vendor; choose another id");
+    }
+    if (Plugin.count("listedKey", p.appId + "@" + p.appVersion) > 0) {
+      return Optional.of(
+          "version " + p.appVersion + " of " + p.appId + " already exists; raise Plugin-Version and the app version");
+    }
+    return Optional.empty();
+  }
+
+  /** Verifies again what a restart interrupted. */
+  void resumeVerification(@Observes @Priority(10) StartupEvent event) {
+    List<Plugin> pending =
+        QuarkusTransaction.requiringNew().call(() -> Plugin.<Plugin>list("status", PluginStatus.VERIFYING));
+    for (Plugin p : pending) {
+      LOG.infof("resuming the verification of plugin %s", p.id);
+      startVerification(p.id, p.jarSha256);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Transactional
+  public PluginView get(Caller caller, UUID id) {
+    return view(visible(caller, id));
+  }
+
+  @Transactional
+  public Page<PluginView> list(Caller caller, int page, int size) {
+    Page.check(page, size);
+    var query =
+        caller.isAdmin()
+            ? Plugin.<Plugin>find("order by createdAt desc")
+            : Plugin.<Plugin>find("vendorOrg = ?1 order by createdAt desc", caller.org());
+    long total = query.count();
+    List<PluginView> items = query.page(page, size).list().stream().map(this::view).toList();
+    return new Page<>(items, page, size, total);
+  }
+
+  /** Whether an upload with this content hash exists already (bundled examples). */
+  @Transactional
+  boolean existsWithSha(String sha) {
+    return Plugin.count("jarSha256", sha) > 0;
+  }
+
+  // ---------------------------------------------------------------- review
+
+  @Transactional
+  public PluginView submit(Caller caller, UUID id) {
+    requireRole(caller, Role.ISV);
+    Plugin p = visible(caller, id);
+    requireStatus(p, PluginStatus.VERIFIED, "submit");
+    p.status = PluginStatus.IN_REVIEW;
+    p.updatedAt = Instant.now();
+    return view(p);
+  }
+
+  @Transactional
+  public PluginView approve(Caller caller, UUID id) {
+    requireRole(caller, Role.ADMIN);
+    Plugin p = visible(caller, id);
+    requireStatus(p, PluginStatus.IN_REVIEW, "approve");
+    p.status = PluginStatus.PUBLISHED;
+    p.reviewedBy = caller.name();
+    p.reviewReason = null;
+    p.publishedAt = Instant.now();
+    p.updatedAt = p.publishedAt;
+    return view(p);
+  }
+
+  @Transactional
+  public PluginView reject(Caller caller, UUID id, String reason) {
+    requireRole(caller, Role.ADMIN);
+    if (reason == null || reason.isBlank()) {
+      throw ProblemException.invalid("reason", "is required: tell the vendor why");
+    }
+    if (reason.length() > 2000) {
+      throw ProblemException.invalid("reason", "must be at most 2000 characters");
+    }
+    Plugin p = visible(caller, id);
+    requireStatus(p, PluginStatus.IN_REVIEW, "reject");
+    p.status = PluginStatus.REJECTED;
+    p.listedKey = null;
+    p.reviewedBy = caller.name();
+    p.reviewReason = reason.strip();
+    p.updatedAt = Instant.now();
+    return view(p);
+  }
+
+  @Transactional
+  public PluginView unlist(Caller caller, UUID id) {
+    requireRole(caller, Role.ADMIN);
+    Plugin p = visible(caller, id);
+    requireStatus(p, PluginStatus.PUBLISHED, "unlist");
+    p.status = PluginStatus.UNLISTED;
+    p.reviewedBy = caller.name();
+    p.updatedAt = Instant.now();
+    return view(p);
+  }
+
+  // ---------------------------------------------------------------- the catalog's view
+
+  /** The newest published version of every app. */
+  @Transactional
+  public List<PublishedApp> newestPublished() {
+    Map<String, PublishedApp> newest = new LinkedHashMap<>();
+    for (Plugin p : Plugin.<Plugin>list("status", PluginStatus.PUBLISHED)) {
+      PublishedApp app = published(p);
+      newest.merge(app.appId(), app, (a, b) -> SemVer.COMPARATOR.compare(a.version(), b.version()) >= 0 ? a : b);
+    }
+    return newest.values().stream().sorted(Comparator.comparing(PublishedApp::appId)).toList();
+  }
+
+  /** Every published version of an app, newest first. */
+  @Transactional
+  public List<PublishedApp> publishedVersions(String appId) {
+    return Plugin.<Plugin>list("appId = ?1 and status = ?2", appId, PluginStatus.PUBLISHED).stream()
+        .map(this::published)
+        .sorted(Comparator.comparing(PublishedApp::version, SemVer.COMPARATOR).reversed())
+        .toList();
+  }
+
+  /** The jar of a plugin, for workers. */
+  public Path jarPath(String sha256) {
+    return data.pluginJar(sha256);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Plugin visible(Caller caller, UUID id) {
+    Plugin p = Plugin.findById(id);
+    if (p == null || !caller.canSee(p.vendorOrg)) {
+      throw ProblemException.notFound("plugin " + id);
+    }
+    return p;
+  }
+
+  private static void requireRole(Caller caller, Role role) {
+    if (caller.role() != role) {
+      throw ProblemException.forbidden("only the " + role.id() + " role may do this");
+    }
+  }
+
+  private static void requireStatus(Plugin p, PluginStatus expected, String action) {
+    if (p.status != expected) {
+      throw ProblemException.conflict(
+          "cannot " + action + " plugin " + p.id + ": it is " + p.status + ", and only a " + expected + " plugin can be");
+    }
+  }
+
+  private PublishedApp published(Plugin p) {
+    return new PublishedApp(p.id, p.vendorOrg, p.jarSha256, read(p.descriptor, AppDescriptor.class), p.publishedAt);
+  }
+
+  private PluginView view(Plugin p) {
+    return new PluginView(
+        p.id,
+        p.vendorOrg,
+        p.uploadedBy,
+        p.fileName,
+        p.jarSha256,
+        p.jarSize,
+        p.status,
+        p.appId,
+        p.appVersion,
+        p.report == null ? null : read(p.report, VerificationReport.class),
+        p.reviewReason,
+        p.reviewedBy,
+        p.createdAt,
+        p.updatedAt,
+        p.publishedAt);
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private <T> T read(String text, Class<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored " + type.getSimpleName() + " is unreadable", e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.parasol.server.run;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One run of one app version, pinned to its jar, inputs and placement so that it can be re-run. */
+@Entity
+@Table(name = "run")
+public class Run extends PanacheEntityBase {
+
+  @Id public UUID id;
+
+  @Column(nullable = false)
+  public String org;
+
+  @Column(name = "created_by", nullable = false)
+  public String createdBy;
+
+  @Column(name = "app_id", nullable = false)
+  public String appId;
+
+  @Column(name = "app_version", nullable = false)
+  public String appVersion;
+
+  @Column(name = "plugin_id", nullable = false)
+  public UUID pluginId;
+
+  @Column(name = "jar_sha256", nullable = false)
+  public String jarSha256;
+
+  /** The validated inputs as JSON (app fields only). */
+  @Column(nullable = false, length = 1_000_000)
+  public String inputs;
+
+  /** File inputs as JSON: field id to workspace file name. */
+  @Column(name = "input_files", nullable = false, length = 100_000)
+  public String inputFiles;
+
+  @Column(nullable = false)
+  public int cores;
+
+  @Column(name = "memory_mb", nullable = false)
+  public long memoryMb;
+
+  @Column(name = "wall_time_seconds", nullable = false)
+  public long wallTimeSeconds;
+
+  @Column(nullable = false)
+  public String backend;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  public RunState state;
+
+  @Column(nullable = false)
+  public double progress;
+
+  @Column(name = "progress_message")
+  public String progressMessage;
+
+  public String reason;
+
+  @Column(name = "idempotency_key")
+  public String idempotencyKey;
+
+  @Column(name = "request_hash")
+  public String requestHash;
+
+  @Column(name = "token_hash")
+  public String tokenHash;
+
+  @Column(name = "worker_pid")
+  public Long workerPid;
+
+  @Column(nullable = false)
+  public int attempt;
+
+  @Column(name = "exit_code")
+  public Integer exitCode;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "scheduled_at")
+  public Instant scheduledAt;
+
+  @Column(name = "started_at")
+  public Instant startedAt;
+
+  @Column(name = "finished_at")
+  public Instant finishedAt;
+
+  @Column(name = "updated_at", nullable = false)
+  public Instant updatedAt;
+
+  @Version
+  @Column(name = "row_version", nullable = false)
+  public long rowVersion;
+}

@@ -1,0 +1,389 @@
+package io.parasol.server.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.parasol.plugin.api.Field;
+import io.parasol.plugin.api.FileField;
+import io.parasol.plugin.api.FormSpec;
+import io.parasol.plugin.api.FormValidation;
+import io.parasol.server.catalog.CatalogService;
+import io.parasol.server.catalog.PlatformFields;
+import io.parasol.server.common.Hashing;
+import io.parasol.server.common.Page;
+import io.parasol.server.common.ProblemException;
+import io.parasol.server.common.ProblemException.FieldProblem;
+import io.parasol.server.compute.ComputeBackend;
+import io.parasol.server.publishing.PublishedApp;
+import io.parasol.server.run.RunViews.LaunchRequest;
+import io.parasol.server.run.RunViews.RunView;
+import io.parasol.server.storage.DataDirectory;
+import io.parasol.server.storage.FileNames;
+import io.parasol.server.storage.StoredFile;
+import io.parasol.server.storage.StorageService;
+import io.parasol.server.tenancy.Caller;
+import io.parasol.server.tenancy.Role;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of runs as engineers see them: launch (validated, idempotent), read, list, cancel,
+ * logs and outputs. Tenancy is checked here: another org's run does not exist for the caller.
+ */
+@ApplicationScoped
+public class RunService {
+
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final CatalogService catalog;
+  private final StorageService storage;
+  private final DataDirectory data;
+  private final RunDispatcher dispatcher;
+  private final ComputeBackend backend;
+  private final ObjectMapper json;
+  private final ObjectMapper canonical;
+
+  RunService(
+      CatalogService catalog,
+      StorageService storage,
+      DataDirectory data,
+      RunDispatcher dispatcher,
+      ComputeBackend backend,
+      ObjectMapper json) {
+    this.catalog = catalog;
+    this.storage = storage;
+    this.data = data;
+    this.dispatcher = dispatcher;
+    this.backend = backend;
+    this.json = json;
+    this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  }
+
+  /**
+   * The result of a launch.
+   *
+   * @param run the run
+   * @param created false when an earlier launch with the same Idempotency-Key is returned
+   */
+  public record Launched(RunView run, boolean created) {}
+
+  // ---------------------------------------------------------------- launch
+
+  public Launched launch(Caller caller, LaunchRequest request, String idempotencyKey) {
+    if (caller.role() != Role.ENGINEER) {
+      throw ProblemException.forbidden("only engineers launch runs");
+    }
+    if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+      throw ProblemException.invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
+    }
+    if (request == null || request.appId() == null || request.appId().isBlank()) {
+      throw ProblemException.invalid("appId", "is required");
+    }
+    Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
+    String requestHash = hash(request.appId(), request.version(), inputs);
+    if (idempotencyKey != null) {
+      Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
+
+    PublishedApp app = catalog.launchTarget(request.appId(), Optional.ofNullable(request.version()));
+    Map<String, Object> platformValues = new LinkedHashMap<>();
+    Map<String, Object> appValues = new LinkedHashMap<>();
+    inputs.forEach((k, v) -> (FormSpec.RESERVED_FIELD_IDS.contains(k) ? platformValues : appValues).put(k, v));
+
+    List<FieldProblem> problems = new ArrayList<>();
+    Map<String, Object> platform = new LinkedHashMap<>();
+    for (Field field : catalog.platformFields(app)) {
+      Object raw = platformValues.getOrDefault(field.id(), field.defaultValue());
+      try {
+        platform.put(field.id(), field.coerce(raw));
+      } catch (IllegalArgumentException e) {
+        problems.add(new FieldProblem("inputs." + field.id(), e.getMessage()));
+      }
+    }
+    FormSpec form = app.descriptor().form();
+    FormValidation validation = form.validate(appValues);
+    validation.errors().forEach(e -> problems.add(new FieldProblem("inputs." + e.field(), e.message())));
+
+    Map<String, StoredFile> files = new TreeMap<>();
+    for (Field field : form.fields()) {
+      if (field instanceof FileField && validation.values().get(field.id()) instanceof String name) {
+        Optional<StoredFile> file = storage.find(caller.org(), name);
+        if (file.isEmpty()) {
+          problems.add(new FieldProblem("inputs." + field.id(), "names no file in your workspace: " + name));
+        } else {
+          files.put(field.id(), file.get());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ProblemException.invalid("the inputs do not fit the form of " + app.appId() + " " + app.version(), problems);
+    }
+
+    UUID runId = UUID.randomUUID();
+    Path inputsDir = data.runDir(runId).resolve("inputs");
+    Map<String, String> inputFiles = new TreeMap<>();
+    try {
+      Files.createDirectories(inputsDir);
+      for (Map.Entry<String, StoredFile> e : files.entrySet()) {
+        Files.copy(e.getValue().path(), inputsDir.resolve(e.getValue().name()), StandardCopyOption.REPLACE_EXISTING);
+        inputFiles.put(e.getKey(), e.getValue().name());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    int cores = ((Long) platform.get(PlatformFields.CORES)).intValue();
+    double wallMinutes = (Double) platform.get(PlatformFields.WALL_TIME);
+    Run run = new Run();
+    run.id = runId;
+    run.org = caller.org();
+    run.createdBy = caller.name();
+    run.appId = app.appId();
+    run.appVersion = app.version();
+    run.pluginId = app.pluginId();
+    run.jarSha256 = app.jarSha256();
+    run.inputs = write(validation.values());
+    run.inputFiles = write(inputFiles);
+    run.cores = cores;
+    run.memoryMb = cores * app.descriptor().resources().memoryPerCoreMb();
+    run.wallTimeSeconds = Math.max(1, Math.round(wallMinutes * 60));
+    run.backend = backend.name();
+    run.state = RunState.QUEUED;
+    run.idempotencyKey = idempotencyKey;
+    run.requestHash = requestHash;
+    run.createdAt = Instant.now();
+    run.updatedAt = run.createdAt;
+    try {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                run.persist();
+                RunStore.record(run, null, RunState.QUEUED, "launched by " + caller.name());
+                Run.getEntityManager().flush();
+              });
+    } catch (RuntimeException e) {
+      deleteQuietly(data.runDir(runId));
+      // Two launches with one Idempotency-Key raced; the other one won.
+      if (idempotencyKey != null) {
+        Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
+        if (replay.isPresent()) {
+          return replay.get();
+        }
+      }
+      throw e;
+    }
+    dispatcher.wake();
+    return new Launched(get(caller, runId), true);
+  }
+
+  private Optional<Launched> replay(Caller caller, String key, String requestHash) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                Run.<Run>find("org = ?1 and idempotencyKey = ?2", caller.org(), key)
+                    .firstResultOptional()
+                    .map(
+                        existing -> {
+                          if (!existing.requestHash.equals(requestHash)) {
+                            throw new ProblemException(
+                                422,
+                                "Unprocessable Content",
+                                "this Idempotency-Key was already used for a different launch request",
+                                List.of(new FieldProblem("Idempotency-Key", "was used for a different request")),
+                                Map.of("runId", existing.id.toString()));
+                          }
+                          return new Launched(view(existing), false);
+                        }));
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Transactional
+  public RunView get(Caller caller, UUID id) {
+    return view(visible(caller, id));
+  }
+
+  @Transactional
+  public Page<RunView> list(Caller caller, Optional<RunState> state, int page, int size) {
+    Page.check(page, size);
+    var query =
+        state.isPresent()
+            ? Run.<Run>find("org = ?1 and state = ?2 order by createdAt desc", caller.org(), state.get())
+            : Run.<Run>find("org = ?1 order by createdAt desc", caller.org());
+    long total = query.count();
+    return new Page<>(query.page(page, size).list().stream().map(this::view).toList(), page, size, total);
+  }
+
+  /** The run's log, or its worker's console output. */
+  @Transactional
+  public String logs(Caller caller, UUID id, boolean console) {
+    Run run = visible(caller, id);
+    Path file = data.runDir(run.id).resolve(console ? "console.txt" : "log.txt");
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Transactional
+  public List<RunViews.Output> outputs(Caller caller, UUID id) {
+    Run run = visible(caller, id);
+    return RunOutput.<RunOutput>list("key.runId = ?1 order by key.name", run.id).stream()
+        .map(
+            o ->
+                new RunViews.Output(
+                    o.key.name(),
+                    o.sizeBytes,
+                    o.sha256,
+                    contentType(o.key.name()),
+                    "/api/v1/runs/" + run.id + "/outputs/" + o.key.name()))
+        .toList();
+  }
+
+  /** An output file's path and media type. */
+  @Transactional
+  public Map.Entry<Path, String> output(Caller caller, UUID id, String name) {
+    Run run = visible(caller, id);
+    if (!FileNames.isValidRelativePath(name) || RunOutput.findById(new RunOutput.Key(run.id, name)) == null) {
+      throw ProblemException.notFound("output " + name);
+    }
+    return Map.entry(RunStore.outputsDir(data, run.id).resolve(name), contentType(name));
+  }
+
+  // ---------------------------------------------------------------- cancel
+
+  public RunView cancel(Caller caller, UUID id) {
+    boolean stopWorker =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Run run = visible(caller, id);
+                  run = Run.findById(run.id, LockModeType.PESSIMISTIC_WRITE);
+                  if (caller.role() != Role.ENGINEER && !caller.isAdmin()) {
+                    throw ProblemException.forbidden("only engineers and admins cancel runs");
+                  }
+                  if (run.state.isTerminal()) {
+                    throw ProblemException.conflict("the run has already ended: it is " + run.state);
+                  }
+                  boolean inFlight = run.state.isInFlight();
+                  RunStore.finish(run, RunState.CANCELLED, "cancelled by " + caller.name());
+                  return inFlight;
+                });
+    if (stopWorker) {
+      backend.stop(id);
+    }
+    return get(caller, id);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Run visible(Caller caller, UUID id) {
+    Run run = Run.findById(id);
+    if (run == null || !caller.canSee(run.org)) {
+      throw ProblemException.notFound("run " + id);
+    }
+    return run;
+  }
+
+  RunView view(Run run) {
+    List<RunViews.Transition> transitions =
+        RunTransition.<RunTransition>list("runId = ?1 order by id", run.id).stream()
+            .map(t -> new RunViews.Transition(t.fromState, t.toState, t.at, t.reason))
+            .toList();
+    return new RunView(
+        run.id,
+        run.org,
+        run.createdBy,
+        run.appId,
+        run.appVersion,
+        run.pluginId,
+        run.jarSha256,
+        run.state,
+        run.progress,
+        run.progressMessage,
+        run.reason,
+        read(run.inputs, MAP),
+        read(run.inputFiles, STRING_MAP),
+        new RunViews.Resources(
+            run.cores, run.memoryMb, run.wallTimeSeconds / 60.0, run.backend, PlatformFields.LOCAL_PARTITION),
+        run.attempt,
+        run.createdAt,
+        run.scheduledAt,
+        run.startedAt,
+        run.finishedAt,
+        transitions);
+  }
+
+  static String contentType(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".csv")) {
+      return "text/csv";
+    } else if (lower.endsWith(".png")) {
+      return "image/png";
+    } else if (lower.endsWith(".json")) {
+      return "application/json";
+    } else if (lower.endsWith(".txt") || lower.endsWith(".log")) {
+      return "text/plain";
+    }
+    return "application/octet-stream";
+  }
+
+  private String hash(String appId, String version, Map<String, Object> inputs) {
+    Map<String, Object> request = new TreeMap<>();
+    request.put("appId", appId);
+    request.put("version", version);
+    request.put("inputs", inputs);
+    try {
+      return Hashing.sha256Hex(canonical.writeValueAsString(request));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      RunStore.deleteTree(dir);
+    } catch (IOException ignored) {
+      // a leftover directory of a run that was never created is harmless
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.parasol.server.run;
+
+/** The life of a run: {@code QUEUED → SCHEDULED → RUNNING →} one of the terminal states. */
+public enum RunState {
+  /** Accepted and waiting for capacity. */
+  QUEUED,
+  /** Placed; its worker is starting. */
+  SCHEDULED,
+  /** The solver is running. */
+  RUNNING,
+  /** The solver finished and its outputs are stored. */
+  SUCCEEDED,
+  /** The solver or its worker failed; the reason says why. */
+  FAILED,
+  /** Cancelled by a person. */
+  CANCELLED,
+  /** Stopped at its wall-time limit. */
+  TIMED_OUT;
+
+  public boolean isTerminal() {
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == TIMED_OUT;
+  }
+
+  /** Whether a worker may hold a live token in this state. */
+  boolean isInFlight() {
+    return this == SCHEDULED || this == RUNNING;
+  }
+}

@@ -1,0 +1,66 @@
+package io.parasol.server.run;
+
+import io.parasol.server.storage.DataDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** Shared state-change and file-layout rules of runs; callers hold a transaction. */
+final class RunStore {
+
+  private RunStore() {}
+
+  /** Records a transition and moves the run to its new state. */
+  static void record(Run run, RunState from, RunState to, String reason) {
+    RunTransition t = new RunTransition();
+    t.runId = run.id;
+    t.fromState = from;
+    t.toState = to;
+    t.reason = truncate(reason);
+    t.at = Instant.now();
+    t.persist();
+    run.state = to;
+    run.updatedAt = t.at;
+  }
+
+  static void move(Run run, RunState to, String reason) {
+    record(run, run.state, to, reason);
+  }
+
+  /** Ends a run: terminal state, reason, end time; its worker token stops working. */
+  static void finish(Run run, RunState to, String reason) {
+    move(run, to, reason);
+    run.reason = truncate(reason);
+    run.finishedAt = run.updatedAt;
+    run.tokenHash = null;
+    if (to == RunState.SUCCEEDED) {
+      run.progress = 1.0;
+    }
+  }
+
+  static Path outputsDir(DataDirectory data, UUID runId) {
+    return data.runDir(runId).resolve("outputs");
+  }
+
+  static String truncate(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.parasol.server.run;
+
+import io.parasol.protocol.RunEvent;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Where workers report, with their run-scoped bearer token (not a user's credentials). */
+@Path("/api/v1/worker/runs/{id}")
+@Tag(name = "Worker callbacks")
+@PermitAll
+public class WorkerCallbackResource {
+
+  /**
+   * The answer to a batch of events.
+   *
+   * @param cancel true when the worker should stop the solver
+   */
+  public record EventsAnswer(boolean cancel) {}
+
+  private final WorkerCallbackService callbacks;
+
+  WorkerCallbackResource(WorkerCallbackService callbacks) {
+    this.callbacks = callbacks;
+  }
+
+  @POST
+  @Path("events")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(operationId = "reportRunEvents", summary = "Report state, progress, log and metric events of a run")
+  public EventsAnswer events(
+      @PathParam("id") UUID id, @HeaderParam("Authorization") String authorization, List<RunEvent> events) {
+    return new EventsAnswer(callbacks.ingest(id, bearer(authorization), events));
+  }
+
+  @PUT
+  @Path("outputs/{name: .+}")
+  @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(operationId = "uploadRunOutput", summary = "Store one output file of a run")
+  public Response output(
+      @PathParam("id") UUID id,
+      @PathParam("name") String name,
+      @HeaderParam("Authorization") String authorization,
+      InputStream body) {
+    callbacks.storeOutput(id, bearer(authorization), name, body);
+    return Response.noContent().build();
+  }
+
+  private static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return authorization.substring(7).trim();
+  }
+}

@@ -1,0 +1,137 @@
+package io.parasol.testplugin;
+
+import io.parasol.plugin.api.AppManifest;
+import io.parasol.plugin.api.ChoiceField;
+import io.parasol.plugin.api.ChoiceField.Option;
+import io.parasol.plugin.api.FormSpec;
+import io.parasol.plugin.api.Industry;
+import io.parasol.plugin.api.NumberField;
+import io.parasol.plugin.api.ResourceProfile;
+import io.parasol.plugin.api.RunContext;
+import io.parasol.plugin.api.Section;
+import io.parasol.plugin.api.SimulationApp;
+import io.parasol.plugin.api.Solver;
+import io.parasol.plugin.api.TextField;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pf4j.Extension;
+
+/**
+ * An app that misbehaves on request, to prove the sandbox contains it. The {@code behaviour} input
+ * picks what the solver does; a {@code behaviour.txt} resource, which tests add to a copy of the
+ * jar, makes the self-test misbehave too.
+ */
+@Extension
+public class MisbehavingApp implements SimulationApp {
+
+  @Override
+  public AppManifest manifest() {
+    return new AppManifest(
+        "misbehaving-app",
+        "Misbehaving app",
+        "1.0.0",
+        "Parasol tests",
+        Industry.OTHER,
+        "Behaves well or badly on request.",
+        "",
+        List.of("test"),
+        "");
+  }
+
+  @Override
+  public FormSpec form() {
+    return FormSpec.of(
+        Section.of(
+            "behaviour",
+            "Behaviour",
+            ChoiceField.of(
+                    "behaviour",
+                    "What the solver does",
+                    new Option("ok", "Write one output and finish"),
+                    new Option("sleep", "Sleep, checking for cancellation"),
+                    new Option("exit", "Call System.exit"),
+                    new Option("loop", "Loop forever, ignoring cancellation"),
+                    new Option("allocate", "Allocate memory without bound"),
+                    new Option("flood", "Print without end"),
+                    new Option("env", "Read environment variables"),
+                    new Option("escape", "Write outside the work directory"),
+                    new Option("fail", "Throw an exception"))
+                .withDefault("ok"),
+            NumberField.of("seconds", "Seconds to sleep").withRange(0, 3600).withDefault(1),
+            TextField.of("target", "Where escape writes").withDefault("/tmp/parasol-escape.txt").withMaxLength(500)));
+  }
+
+  @Override
+  public ResourceProfile resources() {
+    return ResourceProfile.cpu(1, 1, 2, 64, Duration.ofMinutes(1));
+  }
+
+  @Override
+  public Map<String, Object> sampleInputs() {
+    Map<String, Object> inputs = new LinkedHashMap<>(form().defaults());
+    try (InputStream in = MisbehavingApp.class.getResourceAsStream("behaviour.txt")) {
+      if (in != null) {
+        inputs.put("behaviour", new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return inputs;
+  }
+
+  @Override
+  public Solver solver() {
+    return MisbehavingApp::solve;
+  }
+
+  private static void solve(RunContext context) throws Exception {
+    String behaviour = context.inputs().text("behaviour");
+    context.info("behaviour: " + behaviour);
+    switch (behaviour) {
+      case "ok" -> {}
+      case "sleep" -> {
+        long end = System.nanoTime() + (long) (context.inputs().number("seconds") * 1e9);
+        while (System.nanoTime() < end) {
+          context.checkCancelled();
+          context.progress(0.5, "sleeping");
+          Thread.sleep(50);
+        }
+      }
+      case "exit" -> System.exit(3);
+      case "loop" -> {
+        long spins = 0;
+        while (spins >= 0) {
+          spins++;
+        }
+      }
+      case "allocate" -> {
+        List<long[]> hoard = new ArrayList<>();
+        while (true) {
+          hoard.add(new long[1 << 20]);
+        }
+      }
+      case "flood" -> {
+        String line = "x".repeat(1000);
+        while (true) {
+          System.out.println(line);
+        }
+      }
+      case "env" -> {
+        Map<String, String> env = System.getenv();
+        Files.writeString(context.outputDir().resolve("env.txt"), env.toString());
+      }
+      case "escape" -> Files.writeString(Path.of(context.inputs().text("target")), "escaped");
+      case "fail" -> throw new IllegalStateException("this solver always fails");
+      default -> throw new IllegalArgumentException("unknown behaviour " + behaviour);
+    }
+    Files.writeString(context.outputDir().resolve("result.txt"), "done: " + behaviour + "\n");
+  }
+}
