@@ -3,6 +3,7 @@ package io.parasol.testplugin;
 import io.parasol.plugin.api.AppManifest;
 import io.parasol.plugin.api.ChoiceField;
 import io.parasol.plugin.api.ChoiceField.Option;
+import io.parasol.plugin.api.FileField;
 import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.Industry;
 import io.parasol.plugin.api.NumberField;
@@ -37,7 +38,7 @@ public class MisbehavingApp implements SimulationApp {
     return new AppManifest(
         "misbehaving-app",
         "Misbehaving app",
-        "1.0.0",
+        resource("version.txt", "1.0.0"),
         "Parasol tests",
         Industry.OTHER,
         "Behaves well or badly on request.",
@@ -66,7 +67,8 @@ public class MisbehavingApp implements SimulationApp {
                     new Option("fail", "Throw an exception"))
                 .withDefault("ok"),
             NumberField.of("seconds", "Seconds to sleep").withRange(0, 3600).withDefault(1),
-            TextField.of("target", "Where escape writes").withDefault("/tmp/parasol-escape.txt").withMaxLength(500)));
+            TextField.of("target", "Where escape writes").withDefault("/tmp/parasol-escape.txt").withMaxLength(500),
+            FileField.of("data", "A file to copy to the outputs", ".txt", ".csv").optional()));
   }
 
   @Override
@@ -77,14 +79,16 @@ public class MisbehavingApp implements SimulationApp {
   @Override
   public Map<String, Object> sampleInputs() {
     Map<String, Object> inputs = new LinkedHashMap<>(form().defaults());
-    try (InputStream in = MisbehavingApp.class.getResourceAsStream("behaviour.txt")) {
-      if (in != null) {
-        inputs.put("behaviour", new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
-      }
+    inputs.put("behaviour", resource("behaviour.txt", "ok"));
+    return inputs;
+  }
+
+  private static String resource(String name, String fallback) {
+    try (InputStream in = MisbehavingApp.class.getResourceAsStream(name)) {
+      return in == null ? fallback : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    return inputs;
   }
 
   @Override
@@ -96,7 +100,13 @@ public class MisbehavingApp implements SimulationApp {
     String behaviour = context.inputs().text("behaviour");
     context.info("behaviour: " + behaviour);
     switch (behaviour) {
-      case "ok" -> {}
+      case "ok" -> {
+        if (context.inputs().has("data")) {
+          Files.copy(context.inputs().file("data"), context.outputDir().resolve("data-copy.txt"));
+        }
+        context.metric("answer", 42);
+        context.progress(1.0, "done");
+      }
       case "sleep" -> {
         long end = System.nanoTime() + (long) (context.inputs().number("seconds") * 1e9);
         while (System.nanoTime() < end) {

@@ -317,17 +317,31 @@ public final class WorkerMain {
     }
   }
 
+  /**
+   * Caps what plugin code may print. The reaction to a flood runs on a thread the worker starts
+   * now, before any plugin code: a thread started from the plugin's printing call would inherit the
+   * plugin's (sandboxed) permissions.
+   */
   private static void capConsole(AtomicBoolean flooded, Runnable onOverflow) {
     AtomicLong written = new AtomicLong();
-    AtomicBoolean once = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch overflowed = new java.util.concurrent.CountDownLatch(1);
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                overflowed.await();
+                onOverflow.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "parasol-flood-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     Runnable overflow =
         () -> {
           flooded.set(true);
-          if (once.compareAndSet(false, true)) {
-            Thread t = new Thread(onOverflow, "parasol-flood");
-            t.setDaemon(true);
-            t.start();
-          }
+          overflowed.countDown();
         };
     System.setOut(new CappedPrintStream(new FileOutputStream(FileDescriptor.out), written, CONSOLE_CAP, overflow));
     System.setErr(new CappedPrintStream(new FileOutputStream(FileDescriptor.err), written, CONSOLE_CAP, overflow));

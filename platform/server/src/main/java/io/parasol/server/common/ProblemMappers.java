@@ -56,6 +56,11 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
+  public Response mismatch(MismatchedInputException e, UriInfo uri) {
+    return json(e, uri);
+  }
+
+  @ServerExceptionMapper
   public Response web(WebApplicationException e, UriInfo uri) {
     int status = e.getResponse().getStatus();
     if (e.getCause() instanceof JsonProcessingException json) {

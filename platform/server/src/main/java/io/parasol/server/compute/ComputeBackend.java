@@ -26,21 +26,23 @@ public interface ComputeBackend {
    * One run handed to a backend.
    *
    * @param runId the run
+   * @param attempt which attempt of the run this is, handed back to the exit listener
    * @param runDir its directory, holding {@code spec.json}, {@code inputs/} and {@code work/}
    * @param allocation cores, memory and wall time
    */
-  record Launch(UUID runId, Path runDir, Allocation allocation) {}
+  record Launch(UUID runId, int attempt, Path runDir, Allocation allocation) {}
 
   /** Called once when a run's worker has gone, however it went. */
   @FunctionalInterface
   interface ExitListener {
     /**
      * @param runId the run
+     * @param attempt the attempt whose worker ended
      * @param exitCode the worker's exit code, or -1 when unknown (adopted after a restart)
      * @param ending how it ended
      * @param consoleTail the last lines the worker printed
      */
-    void onExit(UUID runId, int exitCode, Ending ending, String consoleTail);
+    void onExit(UUID runId, int attempt, int exitCode, Ending ending, String consoleTail);
   }
 
   /** The backend's name as recorded on runs. */
@@ -63,5 +65,5 @@ public interface ComputeBackend {
    *
    * @return false when no such worker is alive any more
    */
-  boolean adopt(UUID runId, long pid, int cores, Instant deadline, ExitListener listener);
+  boolean adopt(UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener);
 }

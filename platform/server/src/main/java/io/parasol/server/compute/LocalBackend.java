@@ -94,12 +94,12 @@ public class LocalBackend implements ComputeBackend {
             new SandboxedWorker.Limits(heapMb, launch.allocation().cores(), maxFile),
             List.of("run", runDir.resolve("spec.json").toString()));
     Handle handle = new Handle(process.toHandle(), launch.allocation().cores());
-    track(launch.runId(), handle, deadline, listener, runDir, Optional.of(process));
+    track(launch.runId(), launch.attempt(), handle, deadline, listener, runDir, Optional.of(process));
     return process.pid();
   }
 
   @Override
-  public boolean adopt(UUID runId, long pid, int cores, Instant deadline, ExitListener listener) {
+  public boolean adopt(UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener) {
     Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     boolean ours =
         process.flatMap(p -> p.info().commandLine()).map(c -> c.contains(runId.toString())).orElse(false);
@@ -109,13 +109,15 @@ public class LocalBackend implements ComputeBackend {
     synchronized (this) {
       coresInUse += Math.min(cores, capacity);
     }
-    track(runId, new Handle(process.get(), cores), deadline, listener, null, Optional.empty());
+    track(runId, attempt, new Handle(process.get(), cores), deadline, listener, null, Optional.empty());
     LOG.infof("adopted worker pid %d of run %s after a restart", pid, runId);
     return true;
   }
 
   private void track(
-      UUID runId, Handle handle, Instant deadline, ExitListener listener, Path runDir, Optional<Process> child) {
+      UUID runId,
+      int attempt,
+      Handle handle, Instant deadline, ExitListener listener, Path runDir, Optional<Process> child) {
     running.put(runId, handle);
     long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
     handle.deadline =
@@ -137,7 +139,7 @@ public class LocalBackend implements ComputeBackend {
               int exit = child.map(Process::exitValue).orElse(-1);
               String tail = runDir == null ? "" : SandboxedWorker.tail(runDir.resolve("console.txt"), 600);
               try {
-                listener.onExit(runId, exit, handle.ending.get(), tail);
+                listener.onExit(runId, attempt, exit, handle.ending.get(), tail);
               } catch (RuntimeException e) {
                 LOG.errorf(e, "handling the end of run %s failed", runId);
               }

@@ -26,11 +26,11 @@ public class ExampleApps {
   /** The bundled example jars, under /parasol/examples/. */
   static final List<String> BUNDLED = List.of("heat-transfer.jar");
 
-  void publish(@Observes @Priority(20) StartupEvent event, PublishingConfig config, PublishingService publishing) {
-    if (!config.examples().publishOnStart()) {
+  void publish(@Observes @Priority(20) StartupEvent event, ExamplesConfig config, PublishingService publishing) {
+    if (!config.publishOnStart()) {
       return;
     }
-    Caller vendor = Caller.system(config.examples().vendorOrg());
+    Caller vendor = Caller.system(config.vendorOrg());
     for (String name : BUNDLED) {
       try (InputStream in = ExampleApps.class.getResourceAsStream("/parasol/examples/" + name)) {
         if (in == null) {

@@ -6,50 +6,34 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Limits on uploaded plugins and their verification. */
-@ConfigMapping(prefix = "parasol")
+@ConfigMapping(prefix = "parasol.publishing")
 public interface PublishingConfig {
 
-  Publishing publishing();
+  /** The largest plugin jar a vendor may upload. */
+  @WithDefault("50M")
+  MemorySize maxPluginBytes();
 
-  Examples examples();
+  /** The most entries a plugin archive may have. */
+  @WithDefault("20000")
+  int maxArchiveEntries();
 
-  interface Publishing {
-    /** The largest plugin jar a vendor may upload. */
-    @WithDefault("50M")
-    MemorySize maxPluginBytes();
+  /** The most bytes a plugin archive may expand to. */
+  @WithDefault("256M")
+  MemorySize maxUncompressedBytes();
 
-    /** The most entries a plugin archive may have. */
-    @WithDefault("20000")
-    int maxArchiveEntries();
+  /** The largest expansion ratio of one sizeable archive entry (zip-bomb guard). */
+  @WithDefault("200")
+  int maxCompressionRatio();
 
-    /** The most bytes a plugin archive may expand to. */
-    @WithDefault("256M")
-    MemorySize maxUncompressedBytes();
+  /** How long verification, self-test included, may take. */
+  @WithDefault("60S")
+  Duration verifyTimeout();
 
-    /** The largest expansion ratio of one sizeable archive entry (zip-bomb guard). */
-    @WithDefault("200")
-    int maxCompressionRatio();
+  /** The verification worker's heap. */
+  @WithDefault("256")
+  long verifyHeapMb();
 
-    /** How long verification, self-test included, may take. */
-    @WithDefault("60S")
-    Duration verifyTimeout();
-
-    /** The verification worker's heap. */
-    @WithDefault("256")
-    long verifyHeapMb();
-
-    /** How many plugins are verified at once. */
-    @WithDefault("1")
-    int verifyConcurrency();
-  }
-
-  interface Examples {
-    /** Publish the bundled example apps on start (the embedded default). */
-    @WithDefault("true")
-    boolean publishOnStart();
-
-    /** The vendor org that owns the example apps. */
-    @WithDefault("thermosoft")
-    String vendorOrg();
-  }
+  /** How many plugins are verified at once. */
+  @WithDefault("1")
+  int verifyConcurrency();
 }

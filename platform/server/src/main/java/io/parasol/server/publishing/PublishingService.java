@@ -57,7 +57,7 @@ public class PublishingService {
   }
 
   public long maxPluginBytes() {
-    return config.publishing().maxPluginBytes().asLongValue();
+    return config.maxPluginBytes().asLongValue();
   }
 
   // ---------------------------------------------------------------- upload and verification

@@ -33,7 +33,7 @@ public class VerificationService {
 
   private final SandboxedWorker workers;
   private final DataDirectory data;
-  private final PublishingConfig.Publishing config;
+  private final PublishingConfig config;
   private final ObjectMapper json;
   private final ArchiveInspector inspector;
   private final ExecutorService pool;
@@ -41,7 +41,7 @@ public class VerificationService {
   VerificationService(SandboxedWorker workers, DataDirectory data, PublishingConfig config, ObjectMapper json) {
     this.workers = workers;
     this.data = data;
-    this.config = config.publishing();
+    this.config = config;
     this.json = json;
     this.inspector =
         new ArchiveInspector(

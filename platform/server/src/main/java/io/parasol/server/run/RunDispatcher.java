@@ -139,7 +139,7 @@ public class RunDispatcher {
                   run.scheduledAt = Instant.now();
                   run.progress = 0;
                   RunStore.move(run, RunState.SCHEDULED, "placed on " + backend.name() + "; starting the worker");
-                  return Optional.of(new ComputeBackend.Launch(run.id, runDir, allocation));
+                  return Optional.of(new ComputeBackend.Launch(run.id, run.attempt, runDir, allocation));
                 });
     if (launch.isEmpty()) {
       return false;
@@ -210,7 +210,7 @@ public class RunDispatcher {
       Instant started = run.scheduledAt == null ? Instant.now() : run.scheduledAt;
       Instant deadline = started.plusSeconds(run.wallTimeSeconds);
       if (run.workerPid != null
-          && backend.adopt(run.id, run.workerPid, run.cores, deadline, callbacks::onWorkerExit)) {
+          && backend.adopt(run.id, run.attempt, run.workerPid, run.cores, deadline, callbacks::onWorkerExit)) {
         continue;
       }
       QuarkusTransaction.requiringNew()

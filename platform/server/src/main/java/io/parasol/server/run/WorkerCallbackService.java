@@ -161,13 +161,16 @@ public class WorkerCallbackService {
             });
   }
 
-  /** Ends a run whose worker is gone without saying how it ended; records the exit code. */
-  public void onWorkerExit(UUID runId, int exitCode, ComputeBackend.Ending ending, String consoleTail) {
+  /**
+   * Ends a run whose worker is gone without saying how it ended, and records the exit code. The
+   * end of an earlier attempt's worker changes nothing.
+   */
+  public void onWorkerExit(UUID runId, int attempt, int exitCode, ComputeBackend.Ending ending, String consoleTail) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
-              if (run == null) {
+              if (run == null || run.attempt != attempt) {
                 return;
               }
               if (exitCode >= 0) {

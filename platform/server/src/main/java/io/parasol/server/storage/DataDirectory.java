@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The layout of the data directory. Every path Parasol writes is derived here. */
 @ApplicationScoped
@@ -15,8 +16,8 @@ public class DataDirectory {
 
   private final Path root;
 
-  DataDirectory(StorageConfig config) {
-    this.root = config.dataDir().toAbsolutePath().normalize();
+  DataDirectory(@ConfigProperty(name = "parasol.data-dir", defaultValue = "data") Path dataDir) {
+    this.root = dataDir.toAbsolutePath().normalize();
     try {
       for (String dir : new String[] {"plugins", "workspace", "runs", "bin", "verify", "tmp"}) {
         Files.createDirectories(root.resolve(dir));

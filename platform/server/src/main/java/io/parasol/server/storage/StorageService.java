@@ -30,7 +30,7 @@ public class StorageService {
   }
 
   public long maxFileBytes() {
-    return config.storage().maxFileBytes().asLongValue();
+    return config.maxFileBytes().asLongValue();
   }
 
   /** Stores an uploaded file under {@code name} in the caller's workspace. */
@@ -40,8 +40,8 @@ public class StorageService {
     if (WorkspaceFile.findByName(caller.org(), name).isPresent()) {
       throw ProblemException.conflict("a file named " + name + " already exists in your workspace; delete it first");
     }
-    if (WorkspaceFile.countByOrg(caller.org()) >= config.storage().maxFilesPerOrg()) {
-      throw ProblemException.conflict("your workspace holds the maximum of " + config.storage().maxFilesPerOrg() + " files");
+    if (WorkspaceFile.countByOrg(caller.org()) >= config.maxFilesPerOrg()) {
+      throw ProblemException.conflict("your workspace holds the maximum of " + config.maxFilesPerOrg() + " files");
     }
     UUID id = UUID.randomUUID();
     Path target = data.workspaceFile(caller.org(), id);

@@ -1,0 +1,81 @@
+package io.parasol.server;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.io.File;
+import java.time.Duration;
+import java.util.Set;
+
+/** REST Assured helpers: the demo users, uploads, and waiting for asynchronous states. */
+public final class Api {
+
+  public static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
+
+  private Api() {}
+
+  /** A request as a demo user (password = name). */
+  public static RequestSpecification as(String user) {
+    return given().auth().preemptive().basic(user, user);
+  }
+
+  /** Uploads a plugin jar as an ISV and returns the upload id. */
+  public static String upload(String user, File jar) {
+    return as(user)
+        .multiPart("file", jar, "application/java-archive")
+        .post("/api/v1/plugins")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("id");
+  }
+
+  /** Waits until a plugin leaves VERIFYING and returns its JSON. */
+  public static JsonPath awaitVerified(String user, String pluginId) {
+    return poll(
+        Duration.ofSeconds(90),
+        () -> as(user).get("/api/v1/plugins/" + pluginId).then().statusCode(200).extract().jsonPath(),
+        json -> !"VERIFYING".equals(json.getString("status")),
+        "plugin " + pluginId + " to finish verification");
+  }
+
+  /** Waits until a run ends and returns its JSON. */
+  public static JsonPath awaitEnd(String user, String runId) {
+    return poll(
+        Duration.ofSeconds(90),
+        () -> as(user).get("/api/v1/runs/" + runId).then().statusCode(200).extract().jsonPath(),
+        json -> TERMINAL.contains(json.getString("state")),
+        "run " + runId + " to end");
+  }
+
+  /** Waits until a run is in the given state. */
+  public static JsonPath awaitState(String user, String runId, String state) {
+    return poll(
+        Duration.ofSeconds(60),
+        () -> as(user).get("/api/v1/runs/" + runId).then().statusCode(200).extract().jsonPath(),
+        json -> state.equals(json.getString("state")) || TERMINAL.contains(json.getString("state")),
+        "run " + runId + " to be " + state);
+  }
+
+  public static <T> T poll(
+      Duration timeout, java.util.function.Supplier<T> probe, java.util.function.Predicate<T> done, String what) {
+    long end = System.nanoTime() + timeout.toNanos();
+    T last = null;
+    while (System.nanoTime() < end) {
+      last = probe.get();
+      if (done.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    fail("timed out waiting for " + what + "; last seen: " + (last instanceof JsonPath j ? j.prettify() : last));
+    return last;
+  }
+}

@@ -1,0 +1,62 @@
+package io.parasol.server.run;
+
+import static io.parasol.server.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parasol.server.Api;
+import io.parasol.server.Fixtures;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import io.parasol.server.compute.LocalBackend;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What start-up reconciliation does with runs a previous server process left in flight. */
+@QuarkusTest
+class RunReconcileTest {
+
+  @Inject RunDispatcher dispatcher;
+  @Inject LocalBackend local;
+
+  @Test
+  void aRunWhoseWorkerIsGoneIsQueuedAgainAndFinishes() throws Exception {
+    Fixtures.heatTransferPublished();
+    String id =
+        as("alice")
+            .contentType("application/json")
+            .body(Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1)))
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    Api.awaitEnd("alice", id);
+    Api.poll(Duration.ofSeconds(30), () -> local.isRunning(UUID.fromString(id)), running -> !running, "the worker to exit");
+
+    // Put the run back as a crashed server would have left it: RUNNING, its worker dead.
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Run run = Run.findById(UUID.fromString(id));
+              run.state = RunState.RUNNING;
+              run.finishedAt = null;
+              run.tokenHash = "0".repeat(64);
+              run.workerPid = gone.pid();
+            });
+
+    dispatcher.reconcile();
+    dispatcher.wake();
+
+    JsonPath run = Api.awaitEnd("alice", id);
+    assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
+    assertEquals(2, run.getInt("attempt"));
+    assertTrue(run.getList("transitions.reason").stream().anyMatch(r -> r.toString().contains("queued again")));
+  }
+}
