@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * The worker's entry point. One binary for every backend:
  *
  * <pre>
- *   java -jar parasol-worker.jar describe PLUGIN.jar WORK_DIR REPORT.json
+ *   java -jar parasol-worker.jar describe PLUGIN.jar WORK_DIR REPORT.json   (REPORT "-": print it)
  *   java -jar parasol-worker.jar run RUN_DIR/spec.json
  * </pre>
  *
@@ -66,6 +66,9 @@ public final class WorkerMain {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     if (args.length == 4 && "describe".equals(args[0])) {
+      if ("-".equals(args[3])) {
+        System.exit(describeToStdout(Path.of(args[1]), Path.of(args[2])));
+      }
       System.exit(describe(Path.of(args[1]), Path.of(args[2]), Path.of(args[3])));
     } else if (args.length == 2 && "run".equals(args[0])) {
       System.exit(run(Path.of(args[1])));
@@ -75,6 +78,21 @@ public final class WorkerMain {
   }
 
   // ---------------------------------------------------------------- describe
+
+  /** Describes a plugin and prints the report as JSON, for an ISV trying a jar by hand. */
+  private static int describeToStdout(Path jar, Path workDir) {
+    PrintStream stdout = System.out;
+    try {
+      Files.createDirectories(workDir);
+      Path report = Files.createTempFile(workDir, "report-", ".json");
+      int code = describe(jar, workDir, report);
+      stdout.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(report.toFile())));
+      return code;
+    } catch (IOException e) {
+      stdout.println("parasol-worker: " + e.getMessage());
+      return EXIT_UNREPORTED;
+    }
+  }
 
   static int describe(Path jar, Path workDir, Path reportFile) {
     List<Check> checks = new ArrayList<>();
