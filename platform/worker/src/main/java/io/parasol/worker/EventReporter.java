@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class EventReporter implements AutoCloseable {
 
   private static final int MAX_BATCH = 500;
-  private static final int ATTEMPTS = 5;
+  // About a minute of retries with capped back-off: long enough to ride out a server restart.
+  private static final int ATTEMPTS = 15;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -112,25 +113,38 @@ final class EventReporter implements AutoCloseable {
     }
   }
 
+  /** The server answered 4xx: retrying would not help. */
+  static final class RefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RefusedException(String message) {
+      super(message);
+    }
+  }
+
   private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      HttpResponse<byte[]> response;
       try {
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        int status = response.statusCode();
-        if (status < 300) {
-          return response;
-        }
-        if (status < 500) {
-          throw new IOException(
-              "server refused " + request.uri().getPath() + ": HTTP " + status + " "
-                  + new String(response.body(), StandardCharsets.UTF_8));
-        }
-        last = new IOException("server answered HTTP " + status);
-      } catch (java.net.ConnectException e) {
+        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        // Connection refused or reset, timeouts: the server may be restarting.
         last = e;
+        Thread.sleep(Math.min(5_000L, 200L * attempt * attempt));
+        continue;
       }
-      Thread.sleep(200L * attempt * attempt);
+      int status = response.statusCode();
+      if (status < 300) {
+        return response;
+      }
+      if (status < 500) {
+        throw new RefusedException(
+            "server refused " + request.uri().getPath() + ": HTTP " + status + " "
+                + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      last = new IOException("server answered HTTP " + status);
+      Thread.sleep(Math.min(5_000L, 200L * attempt * attempt));
     }
     throw last;
   }
