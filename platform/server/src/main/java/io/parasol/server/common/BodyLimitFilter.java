@@ -9,10 +9,14 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Refuses an upload whose declared Content-Length is over its route's limit before a byte of it is
- * read, with a problem+json answer. (The services check the real size again as they store it.)
+ * Refuses a request whose declared Content-Length is over its route's limit before a byte of it is
+ * read, with a problem+json answer: plugin uploads, workspace files and run outputs have their own
+ * limits, every other body (JSON) at most {@value #JSON_LIMIT} bytes. The services check the real
+ * size again as they store it.
  */
 public class BodyLimitFilter {
+
+  static final long JSON_LIMIT = 1024 * 1024;
 
   void register(@Observes Router router, PublishingService publishing, StorageService storage) {
     long pluginLimit = publishing.maxPluginBytes();
@@ -22,17 +26,17 @@ public class BodyLimitFilter {
         .order(-100)
         .handler(
             ctx -> {
-              if (ctx.request().method() == HttpMethod.POST) {
-                String path = ctx.normalizedPath();
-                if ("/api/v1/plugins".equals(path)) {
-                  check(ctx, pluginLimit + 64 * 1024, "plugin", pluginLimit);
-                  return;
-                } else if ("/api/v1/files".equals(path)) {
-                  check(ctx, fileLimit + 64 * 1024, "file", fileLimit);
-                  return;
-                }
+              String path = ctx.normalizedPath();
+              HttpMethod method = ctx.request().method();
+              if (method == HttpMethod.POST && "/api/v1/plugins".equals(path)) {
+                check(ctx, pluginLimit + 64 * 1024, "plugin", pluginLimit);
+              } else if (method == HttpMethod.POST && "/api/v1/files".equals(path)) {
+                check(ctx, fileLimit + 64 * 1024, "file", fileLimit);
+              } else if (method == HttpMethod.PUT && path.startsWith("/api/v1/worker/")) {
+                ctx.next(); // run outputs: capped per run by the service while it streams them
+              } else {
+                check(ctx, JSON_LIMIT, "request body", JSON_LIMIT);
               }
-              ctx.next();
             });
   }
 

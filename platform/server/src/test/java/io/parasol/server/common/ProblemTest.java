@@ -55,4 +55,22 @@ class ProblemTest {
     as("alice").get("/api/v1/apps?size=100000").then().statusCode(422);
     as("alice").get("/api/v1/runs?state=DANCING").then().statusCode(422);
   }
+
+  @Test
+  void oversizeJsonBodiesAre413() {
+    String huge = "{\"appId\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+    as("alice")
+        .contentType("application/json")
+        .body(huge)
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(413)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void deeplyNestedJsonIsRefused() {
+    String deep = "{\"appId\":\"heat-transfer\",\"inputs\":{\"nx\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
+    as("alice").contentType("application/json").body(deep).post("/api/v1/runs").then().statusCode(400).contentType("application/problem+json");
+  }
 }
