@@ -12,7 +12,8 @@ import java.util.Set;
 /** REST Assured helpers: the demo users, uploads, and waiting for asynchronous states. */
 public final class Api {
 
-  public static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
+  public static final Set<String> TERMINAL =
+      Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
 
   private Api() {}
 
@@ -36,7 +37,8 @@ public final class Api {
   public static JsonPath awaitVerified(String user, String pluginId) {
     return poll(
         Duration.ofSeconds(90),
-        () -> as(user).get("/api/v1/plugins/" + pluginId).then().statusCode(200).extract().jsonPath(),
+        () ->
+            as(user).get("/api/v1/plugins/" + pluginId).then().statusCode(200).extract().jsonPath(),
         json -> !"VERIFYING".equals(json.getString("status")),
         "plugin " + pluginId + " to finish verification");
   }
@@ -60,7 +62,10 @@ public final class Api {
   }
 
   public static <T> T poll(
-      Duration timeout, java.util.function.Supplier<T> probe, java.util.function.Predicate<T> done, String what) {
+      Duration timeout,
+      java.util.function.Supplier<T> probe,
+      java.util.function.Predicate<T> done,
+      String what) {
     long end = System.nanoTime() + timeout.toNanos();
     T last = null;
     while (System.nanoTime() < end) {
@@ -75,7 +80,11 @@ public final class Api {
         break;
       }
     }
-    fail("timed out waiting for " + what + "; last seen: " + (last instanceof JsonPath j ? j.prettify() : last));
+    fail(
+        "timed out waiting for "
+            + what
+            + "; last seen: "
+            + (last instanceof JsonPath j ? j.prettify() : last));
     return last;
   }
 }

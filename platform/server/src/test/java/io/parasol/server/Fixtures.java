@@ -23,7 +23,8 @@ public final class Fixtures {
 
   /** Publishes the test plugin (version 1.0.0, vendor fluidworks) once per test run. */
   public static synchronized void misbehavingAppPublished() {
-    if (misbehavingPublished || as("alice").get("/api/v1/apps/misbehaving-app?version=1.0.0").statusCode() == 200) {
+    if (misbehavingPublished
+        || as("alice").get("/api/v1/apps/misbehaving-app?version=1.0.0").statusCode() == 200) {
       misbehavingPublished = true;
       return;
     }

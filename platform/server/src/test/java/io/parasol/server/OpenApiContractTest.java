@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checked-in contract {@code openapi/openapi.yaml} is what the code serves. After an intended
- * API change, regenerate it with {@code ./mvnw verify -Dopenapi.write=true} and review the
- * diff.
+ * API change, regenerate it with {@code ./mvnw verify -Dopenapi.write=true} and review the diff.
  */
 @QuarkusTest
 class OpenApiContractTest {
@@ -21,7 +20,14 @@ class OpenApiContractTest {
 
   @Test
   void contractFileMatchesTheCode() throws IOException {
-    String served = given().accept("application/yaml").get("/q/openapi?format=yaml").then().statusCode(200).extract().asString();
+    String served =
+        given()
+            .accept("application/yaml")
+            .get("/q/openapi?format=yaml")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     if (Boolean.getBoolean("openapi.write")) {
       Files.createDirectories(CONTRACT.getParent());
       Files.writeString(CONTRACT, served);

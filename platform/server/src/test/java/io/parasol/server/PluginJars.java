@@ -14,14 +14,17 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** Builds real plugin archives in a temporary directory: copies of the test plugin, bent on purpose. */
+/**
+ * Builds real plugin archives in a temporary directory: copies of the test plugin, bent on purpose.
+ */
 public final class PluginJars {
 
   /** The well-behaved test plugin as built. */
   public static final Path MISBEHAVING = Path.of("target/test-plugins/misbehaving-app.jar");
 
   /** The heat-transfer example as bundled in the server. */
-  public static final Path HEAT_TRANSFER = Path.of("target/classes/parasol/examples/heat-transfer.jar");
+  public static final Path HEAT_TRANSFER =
+      Path.of("target/classes/parasol/examples/heat-transfer.jar");
 
   private PluginJars() {}
 
@@ -29,8 +32,8 @@ public final class PluginJars {
    * A copy of the test plugin whose self-test does {@code behaviour}, at app version {@code
    * version}, with manifest attributes overridden (a null value removes the attribute).
    */
-  public static Path variant(Path dir, String behaviour, String version, Map<String, String> manifest)
-      throws IOException {
+  public static Path variant(
+      Path dir, String behaviour, String version, Map<String, String> manifest) throws IOException {
     Path target = dir.resolve("misbehaving-" + behaviour + "-" + version + ".jar");
     try (JarInputStream in = new JarInputStream(Files.newInputStream(MISBEHAVING))) {
       Manifest mf = new Manifest(in.getManifest());

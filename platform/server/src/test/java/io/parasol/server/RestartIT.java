@@ -76,13 +76,22 @@ class RestartIT {
     JsonPath run = Api.awaitEnd("alice", id);
     assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
     assertEquals(2, run.getInt("attempt"));
-    assertTrue(run.getList("transitions.reason").stream().anyMatch(r -> r.toString().contains("queued again")));
+    assertTrue(
+        run.getList("transitions.reason").stream()
+            .anyMatch(r -> r.toString().contains("queued again")));
   }
 
   private static String sleepRun(int seconds) {
     return Api.as("alice")
         .contentType("application/json")
-        .body(Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", Map.of("behaviour", "sleep", "seconds", seconds)))
+        .body(
+            Map.of(
+                "appId",
+                "misbehaving-app",
+                "version",
+                "1.0.0",
+                "inputs",
+                Map.of("behaviour", "sleep", "seconds", seconds)))
         .post("/api/v1/runs")
         .then()
         .statusCode(201)
@@ -92,9 +101,13 @@ class RestartIT {
 
   private static Process startServer() throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/restart-it-server.log")));
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(new File("target/restart-it-server.log")));
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(PORT));
     builder.environment().put("PARASOL_DATA_DIR", DATA.toString());
     Process process = builder.start();
@@ -103,7 +116,8 @@ class RestartIT {
           Duration.ofSeconds(60),
           () -> {
             if (!process.isAlive()) {
-              throw new IllegalStateException("the server exited; see target/restart-it-server.log");
+              throw new IllegalStateException(
+                  "the server exited; see target/restart-it-server.log");
             }
             try {
               return given().get("/q/health/ready").statusCode();

@@ -67,7 +67,9 @@ public class MisbehavingApp implements SimulationApp {
                     new Option("fail", "Throw an exception"))
                 .withDefault("ok"),
             NumberField.of("seconds", "Seconds to sleep").withRange(0, 3600).withDefault(1),
-            TextField.of("target", "Where escape writes").withDefault("/tmp/parasol-escape.txt").withMaxLength(500),
+            TextField.of("target", "Where escape writes")
+                .withDefault("/tmp/parasol-escape.txt")
+                .withMaxLength(500),
             FileField.of("data", "A file to copy to the outputs", ".txt", ".csv").optional()));
   }
 

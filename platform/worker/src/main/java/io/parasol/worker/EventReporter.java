@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Sends a run's events to the server in batches, on its own thread, with the run-scoped token.
- * Each answer tells whether the run was cancelled.
+ * Sends a run's events to the server in batches, on its own thread, with the run-scoped token. Each
+ * answer tells whether the run was cancelled.
  */
 final class EventReporter implements AutoCloseable {
 
@@ -140,7 +140,11 @@ final class EventReporter implements AutoCloseable {
       }
       if (status < 500) {
         throw new RefusedException(
-            "server refused " + request.uri().getPath() + ": HTTP " + status + " "
+            "server refused "
+                + request.uri().getPath()
+                + ": HTTP "
+                + status
+                + " "
                 + new String(response.body(), StandardCharsets.UTF_8));
       }
       last = new IOException("server answered HTTP " + status);

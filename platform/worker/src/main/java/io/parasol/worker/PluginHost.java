@@ -55,7 +55,8 @@ final class PluginHost {
               + ")");
     }
     if (descriptor.getPluginId() == null || descriptor.getPluginId().isBlank()) {
-      throw new LoadException("descriptor", "no plugin descriptor: Plugin-Id is missing from MANIFEST.MF");
+      throw new LoadException(
+          "descriptor", "no plugin descriptor: Plugin-Id is missing from MANIFEST.MF");
     }
     if (descriptor.getVersion() == null || descriptor.getVersion().isBlank()) {
       throw new LoadException("descriptor", "Plugin-Version is missing from MANIFEST.MF");
@@ -72,10 +73,12 @@ final class PluginHost {
     manager.setSystemVersion(PluginApi.version());
     boolean compatible;
     try {
-      compatible = manager.getVersionManager().checkVersionConstraint(PluginApi.version(), requires);
+      compatible =
+          manager.getVersionManager().checkVersionConstraint(PluginApi.version(), requires);
     } catch (RuntimeException e) {
       throw new LoadException(
-          "compatibility", "Plugin-Requires '" + requires + "' is not a valid version range: " + e.getMessage());
+          "compatibility",
+          "Plugin-Requires '" + requires + "' is not a valid version range: " + e.getMessage());
     }
     if (!compatible) {
       throw new LoadException(
@@ -119,7 +122,8 @@ final class PluginHost {
               + " make sure META-INF/extensions.idx is in the jar");
     }
     if (apps.size() > 1 && expectedAppId == null) {
-      throw new LoadException("extension", "a plugin must contain exactly one SimulationApp, found " + apps.size());
+      throw new LoadException(
+          "extension", "a plugin must contain exactly one SimulationApp, found " + apps.size());
     }
     SimulationApp app = apps.get(0);
     if (expectedAppId != null) {
@@ -127,7 +131,8 @@ final class PluginHost {
           apps.stream()
               .filter(a -> expectedAppId.equals(a.manifest().id()))
               .findFirst()
-              .orElseThrow(() -> new LoadException("extension", "the plugin has no app " + expectedAppId));
+              .orElseThrow(
+                  () -> new LoadException("extension", "the plugin has no app " + expectedAppId));
     }
     return new Loaded(descriptor, app, wrapper.getPluginClassLoader());
   }

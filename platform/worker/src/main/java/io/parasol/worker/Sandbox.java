@@ -10,14 +10,14 @@ import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.PropertyPermission;
+import java.util.Set;
 
 /**
- * The in-process layer of the worker sandbox: a security policy under which plugin classes may
- * read the JDK, their own jar and their inputs, read and write only their work directory, and may
- * not exit the JVM, read environment variables, start processes, open sockets or replace the
- * sandbox. The worker's own classes keep every permission.
+ * The in-process layer of the worker sandbox: a security policy under which plugin classes may read
+ * the JDK, their own jar and their inputs, read and write only their work directory, and may not
+ * exit the JVM, read environment variables, start processes, open sockets or replace the sandbox.
+ * The worker's own classes keep every permission.
  *
  * <p>The process-level layer (scrubbed environment, memory and wall-time limits, output caps, kill
  * on timeout) is applied by whoever starts the worker. See docs/adr/0003-worker-sandbox.md.

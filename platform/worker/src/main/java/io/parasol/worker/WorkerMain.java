@@ -13,8 +13,8 @@ import io.parasol.protocol.RunEvent;
 import io.parasol.protocol.RunSpec;
 import io.parasol.protocol.VerificationReport;
 import io.parasol.protocol.VerificationReport.Check;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -73,7 +73,8 @@ public final class WorkerMain {
     } else if (args.length == 2 && "run".equals(args[0])) {
       System.exit(run(Path.of(args[1])));
     }
-    System.err.println("usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json");
+    System.err.println(
+        "usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json");
     System.exit(EXIT_USAGE);
   }
 
@@ -86,7 +87,8 @@ public final class WorkerMain {
       Files.createDirectories(workDir);
       Path report = Files.createTempFile(workDir, "report-", ".json");
       int code = describe(jar, workDir, report);
-      stdout.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(report.toFile())));
+      stdout.println(
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(report.toFile())));
       return code;
     } catch (IOException e) {
       stdout.println("parasol-worker: " + e.getMessage());
@@ -100,7 +102,9 @@ public final class WorkerMain {
     try {
       Files.createDirectories(workDir);
       if (!Sandbox.supported()) {
-        checks.add(new Check("sandbox", false, "this worker needs Java 17 to 23 to sandbox plugin code", 0));
+        checks.add(
+            new Check(
+                "sandbox", false, "this worker needs Java 17 to 23 to sandbox plugin code", 0));
         write(reportFile, new VerificationReport(false, checks, null));
         return EXIT_NO_SANDBOX;
       }
@@ -120,7 +124,10 @@ public final class WorkerMain {
           new Check(
               "compatibility",
               true,
-              "Plugin-Requires '" + loaded.descriptor().getRequires() + "' accepts plugin API " + PluginApi.version(),
+              "Plugin-Requires '"
+                  + loaded.descriptor().getRequires()
+                  + "' accepts plugin API "
+                  + PluginApi.version(),
               ms(t0)));
 
       long t1 = System.nanoTime();
@@ -138,11 +145,21 @@ public final class WorkerMain {
         write(reportFile, new VerificationReport(false, checks, descriptor));
         return EXIT_OK;
       }
-      checks.add(new Check("descriptor", true, "app " + descriptor.manifest().id() + " " + descriptor.manifest().version(), ms(t1)));
+      checks.add(
+          new Check(
+              "descriptor",
+              true,
+              "app " + descriptor.manifest().id() + " " + descriptor.manifest().version(),
+              ms(t1)));
 
       FormValidation sample = descriptor.form().validate(descriptor.sampleInputs());
       if (!sample.isValid()) {
-        checks.add(new Check("sample-inputs", false, "the sample inputs do not fit the form: " + sample.errors(), 0));
+        checks.add(
+            new Check(
+                "sample-inputs",
+                false,
+                "the sample inputs do not fit the form: " + sample.errors(),
+                0));
         write(reportFile, new VerificationReport(false, checks, descriptor));
         return EXIT_OK;
       }
@@ -180,11 +197,18 @@ public final class WorkerMain {
           List<Path> files = outputFiles(outputs);
           selfTestCheck =
               files.isEmpty()
-                  ? new Check("self-test", false, "the solver finished but wrote no output file", ms(t2))
-                  : new Check("self-test", true, "finished on the sample inputs with " + files.size() + " output file(s)", ms(t2));
+                  ? new Check(
+                      "self-test", false, "the solver finished but wrote no output file", ms(t2))
+                  : new Check(
+                      "self-test",
+                      true,
+                      "finished on the sample inputs with " + files.size() + " output file(s)",
+                      ms(t2));
         }
       } catch (OutOfMemoryError e) {
-        selfTestCheck = new Check("self-test", false, "the solver ran out of memory on the sample inputs", ms(t2));
+        selfTestCheck =
+            new Check(
+                "self-test", false, "the solver ran out of memory on the sample inputs", ms(t2));
       } catch (Exception | LinkageError e) {
         selfTestCheck = new Check("self-test", false, describeFailure(e), ms(t2));
       }
@@ -213,10 +237,18 @@ public final class WorkerMain {
 
   private static String mismatch(PluginHost.Loaded loaded, AppDescriptor descriptor) {
     if (!descriptor.manifest().id().equals(loaded.descriptor().getPluginId())) {
-      return "the app id '" + descriptor.manifest().id() + "' differs from Plugin-Id '" + loaded.descriptor().getPluginId() + "'";
+      return "the app id '"
+          + descriptor.manifest().id()
+          + "' differs from Plugin-Id '"
+          + loaded.descriptor().getPluginId()
+          + "'";
     }
     if (!descriptor.manifest().version().equals(loaded.descriptor().getVersion())) {
-      return "the app version '" + descriptor.manifest().version() + "' differs from Plugin-Version '" + loaded.descriptor().getVersion() + "'";
+      return "the app version '"
+          + descriptor.manifest().version()
+          + "' differs from Plugin-Version '"
+          + loaded.descriptor().getVersion()
+          + "'";
     }
     return null;
   }
@@ -228,7 +260,8 @@ public final class WorkerMain {
     try {
       spec = JSON.readValue(specFile.toFile(), RunSpec.class);
     } catch (IOException e) {
-      System.err.println("parasol-worker: cannot read run spec " + specFile + ": " + e.getMessage());
+      System.err.println(
+          "parasol-worker: cannot read run spec " + specFile + ": " + e.getMessage());
       return EXIT_USAGE;
     }
     Path runDir = specFile.toAbsolutePath().getParent();
@@ -236,34 +269,42 @@ public final class WorkerMain {
     Path outputs = workDir.resolve("outputs");
     Path inputsDir = runDir.resolve("inputs");
     AtomicBoolean cancelled = new AtomicBoolean();
-    EventReporter reporter = new EventReporter(JSON, spec.serverUrl(), spec.runId(), spec.token(), cancelled);
+    EventReporter reporter =
+        new EventReporter(JSON, spec.serverUrl(), spec.runId(), spec.token(), cancelled);
     try {
       Files.createDirectories(outputs);
       Files.createDirectories(workDir.resolve("tmp"));
       if (!Sandbox.supported()) {
-        reporter.finish(RunEvent.of(RunEvent.Type.FAILED, "the worker needs Java 17 to 23 to sandbox plugin code"));
+        reporter.finish(
+            RunEvent.of(
+                RunEvent.Type.FAILED, "the worker needs Java 17 to 23 to sandbox plugin code"));
         return EXIT_NO_SANDBOX;
       }
-      capConsole(new AtomicBoolean(), () -> {
-        try {
-          reporter.finish(RunEvent.of(RunEvent.Type.FAILED, floodMessage()));
-        } catch (IOException | InterruptedException e) {
-          // the exit code tells the server the same
-        }
-        Runtime.getRuntime().halt(EXIT_FLOOD);
-      });
+      capConsole(
+          new AtomicBoolean(),
+          () -> {
+            try {
+              reporter.finish(RunEvent.of(RunEvent.Type.FAILED, floodMessage()));
+            } catch (IOException | InterruptedException e) {
+              // the exit code tells the server the same
+            }
+            Runtime.getRuntime().halt(EXIT_FLOOD);
+          });
       Sandbox.install(Path.of(spec.pluginJar()), workDir, List.of(inputsDir));
 
       PluginHost.Loaded loaded;
       try {
         loaded = PluginHost.load(Path.of(spec.pluginJar()), spec.appId());
       } catch (PluginHost.LoadException e) {
-        reporter.finish(RunEvent.of(RunEvent.Type.FAILED, "the plugin could not be loaded: " + e.getMessage()));
+        reporter.finish(
+            RunEvent.of(RunEvent.Type.FAILED, "the plugin could not be loaded: " + e.getMessage()));
         return EXIT_OK;
       }
       FormValidation validation = loaded.app().form().validate(spec.inputs());
       if (!validation.isValid()) {
-        reporter.finish(RunEvent.of(RunEvent.Type.FAILED, "inputs do not fit the form: " + validation.errors()));
+        reporter.finish(
+            RunEvent.of(
+                RunEvent.Type.FAILED, "inputs do not fit the form: " + validation.errors()));
         return EXIT_OK;
       }
       Map<String, Path> files = new HashMap<>();
@@ -312,26 +353,37 @@ public final class WorkerMain {
       throws IOException, InterruptedException {
     List<Path> files = outputFiles(outputs);
     if (files.size() > limits.maxOutputFiles()) {
-      return RunEvent.of(RunEvent.Type.FAILED, "the solver wrote " + files.size() + " output files; the limit is " + limits.maxOutputFiles());
+      return RunEvent.of(
+          RunEvent.Type.FAILED,
+          "the solver wrote "
+              + files.size()
+              + " output files; the limit is "
+              + limits.maxOutputFiles());
     }
     long total = 0;
     for (Path file : files) {
       total += Files.size(file);
     }
     if (total > limits.maxOutputBytes()) {
-      return RunEvent.of(RunEvent.Type.FAILED, "the outputs total " + total + " bytes; the limit is " + limits.maxOutputBytes());
+      return RunEvent.of(
+          RunEvent.Type.FAILED,
+          "the outputs total " + total + " bytes; the limit is " + limits.maxOutputBytes());
     }
     for (Path file : files) {
       reporter.upload(outputs.relativize(file).toString().replace('\\', '/'), file);
     }
-    return RunEvent.of(RunEvent.Type.SUCCEEDED, "finished with " + files.size() + " output file(s)");
+    return RunEvent.of(
+        RunEvent.Type.SUCCEEDED, "finished with " + files.size() + " output file(s)");
   }
 
   // ---------------------------------------------------------------- helpers
 
   static List<Path> outputFiles(Path outputs) throws IOException {
     try (var stream = Files.walk(outputs)) {
-      return stream.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+      return stream
+          .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
     }
   }
 
@@ -361,12 +413,18 @@ public final class WorkerMain {
           flooded.set(true);
           overflowed.countDown();
         };
-    System.setOut(new CappedPrintStream(new FileOutputStream(FileDescriptor.out), written, CONSOLE_CAP, overflow));
-    System.setErr(new CappedPrintStream(new FileOutputStream(FileDescriptor.err), written, CONSOLE_CAP, overflow));
+    System.setOut(
+        new CappedPrintStream(
+            new FileOutputStream(FileDescriptor.out), written, CONSOLE_CAP, overflow));
+    System.setErr(
+        new CappedPrintStream(
+            new FileOutputStream(FileDescriptor.err), written, CONSOLE_CAP, overflow));
   }
 
   private static String floodMessage() {
-    return "the solver wrote more than " + CONSOLE_CAP + " bytes to standard output and error; it was stopped";
+    return "the solver wrote more than "
+        + CONSOLE_CAP
+        + " bytes to standard output and error; it was stopped";
   }
 
   static String describeFailure(Throwable e) {

@@ -87,7 +87,10 @@ final class WorkerRunContext implements RunContext {
     String line = truncate(message);
     if (logBytes.addAndGet(line.length() + 1) > maxLogBytes) {
       if (logTruncated.compareAndSet(false, true)) {
-        sink.accept(RunEvent.log(LogLevel.WARN.name(), "log truncated: the run wrote more than " + maxLogBytes + " bytes"));
+        sink.accept(
+            RunEvent.log(
+                LogLevel.WARN.name(),
+                "log truncated: the run wrote more than " + maxLogBytes + " bytes"));
       }
       return;
     }

@@ -15,7 +15,12 @@ import java.util.Locale;
  * @param visibleWhen the visibility rule, or null
  */
 public record FileField(
-    String id, String label, String help, List<String> accept, boolean required, Condition visibleWhen)
+    String id,
+    String label,
+    String help,
+    List<String> accept,
+    boolean required,
+    Condition visibleWhen)
     implements Field {
 
   /** Checks the values. */

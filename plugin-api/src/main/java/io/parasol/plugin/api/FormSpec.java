@@ -20,7 +20,8 @@ import java.util.Set;
 public record FormSpec(List<Section> sections) {
 
   /** Field ids owned by the platform: the cores, wall time and partition of a run. */
-  public static final Set<String> RESERVED_FIELD_IDS = Set.of("cores", "wallTimeMinutes", "partition");
+  public static final Set<String> RESERVED_FIELD_IDS =
+      Set.of("cores", "wallTimeMinutes", "partition");
 
   /** The most fields a form may have. */
   public static final int MAX_FIELDS = 200;
@@ -93,8 +94,8 @@ public record FormSpec(List<Section> sections) {
   }
 
   /**
-   * Validates inputs as decoded from JSON: types, ranges, patterns, required fields and
-   * visibility. Hidden fields are ignored and dropped; unknown keys are errors.
+   * Validates inputs as decoded from JSON: types, ranges, patterns, required fields and visibility.
+   * Hidden fields are ignored and dropped; unknown keys are errors.
    *
    * @param inputs values by field id; numbers, strings and booleans as JSON decodes them
    * @return the typed values with defaults filled in, and every error

@@ -59,7 +59,8 @@ public record NumberField(
    * @return a copy with this unit
    */
   public NumberField withUnit(String unit) {
-    return new NumberField(id, label, help, unit, min, max, step, defaultValue, required, visibleWhen);
+    return new NumberField(
+        id, label, help, unit, min, max, step, defaultValue, required, visibleWhen);
   }
 
   /**
@@ -68,7 +69,8 @@ public record NumberField(
    * @return a copy with this range
    */
   public NumberField withRange(double min, double max) {
-    return new NumberField(id, label, help, unit, min, max, step, defaultValue, required, visibleWhen);
+    return new NumberField(
+        id, label, help, unit, min, max, step, defaultValue, required, visibleWhen);
   }
 
   /**
@@ -76,7 +78,8 @@ public record NumberField(
    * @return a copy with this step
    */
   public NumberField withStep(double step) {
-    return new NumberField(id, label, help, unit, min, max, step, defaultValue, required, visibleWhen);
+    return new NumberField(
+        id, label, help, unit, min, max, step, defaultValue, required, visibleWhen);
   }
 
   /**
@@ -92,7 +95,8 @@ public record NumberField(
    * @return a copy with this help text
    */
   public NumberField withHelp(String text) {
-    return new NumberField(id, label, text, unit, min, max, step, defaultValue, required, visibleWhen);
+    return new NumberField(
+        id, label, text, unit, min, max, step, defaultValue, required, visibleWhen);
   }
 
   /**
@@ -100,7 +104,8 @@ public record NumberField(
    * @return a copy that is visible only while the condition holds
    */
   public NumberField visibleWhen(Condition condition) {
-    return new NumberField(id, label, help, unit, min, max, step, defaultValue, required, condition);
+    return new NumberField(
+        id, label, help, unit, min, max, step, defaultValue, required, condition);
   }
 
   @Override

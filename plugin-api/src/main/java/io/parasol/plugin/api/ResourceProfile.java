@@ -54,7 +54,11 @@ public record ResourceProfile(
    * @return the profile
    */
   public static ResourceProfile cpu(
-      int minCores, int defaultCores, int maxCores, long memoryPerCoreMb, Duration expectedWallTime) {
+      int minCores,
+      int defaultCores,
+      int maxCores,
+      long memoryPerCoreMb,
+      Duration expectedWallTime) {
     return new ResourceProfile(
         minCores, defaultCores, maxCores, memoryPerCoreMb, List.of(), expectedWallTime);
   }

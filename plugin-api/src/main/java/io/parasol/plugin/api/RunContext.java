@@ -6,8 +6,8 @@ import java.nio.file.Path;
  * What a {@link Solver} receives for one run: its inputs, its directories, its allocated resources,
  * and the channel through which it reports progress, metrics and log lines.
  *
- * <p>The platform implements this interface; apps only call it. Reporting methods are cheap and
- * may be called from any thread.
+ * <p>The platform implements this interface; apps only call it. Reporting methods are cheap and may
+ * be called from any thread.
  */
 public interface RunContext {
 

@@ -104,7 +104,12 @@ public final class RunInputs {
     }
     if (!type.isInstance(value)) {
       throw new IllegalArgumentException(
-          "input " + id + " is a " + value.getClass().getSimpleName() + ", not a " + type.getSimpleName());
+          "input "
+              + id
+              + " is a "
+              + value.getClass().getSimpleName()
+              + ", not a "
+              + type.getSimpleName());
     }
     return type.cast(value);
   }

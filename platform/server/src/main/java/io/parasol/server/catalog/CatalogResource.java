@@ -51,7 +51,9 @@ public class CatalogResource {
 
   @GET
   @Path("{appId}")
-  @Operation(operationId = "getApp", summary = "Show an app with the form of its newest (or a given) published version")
+  @Operation(
+      operationId = "getApp",
+      summary = "Show an app with the form of its newest (or a given) published version")
   public AppDetail get(@PathParam("appId") String appId, @QueryParam("version") String version) {
     return catalog.get(appId, Optional.ofNullable(version).filter(v -> !v.isBlank()));
   }
@@ -61,7 +63,8 @@ public class CatalogResource {
       return Industry.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw ProblemException.invalid(
-          "industry", "must be one of " + Arrays.toString(Industry.values()).toLowerCase(Locale.ROOT));
+          "industry",
+          "must be one of " + Arrays.toString(Industry.values()).toLowerCase(Locale.ROOT));
     }
   }
 }

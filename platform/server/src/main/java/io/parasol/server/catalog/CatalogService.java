@@ -28,13 +28,24 @@ public class CatalogService {
 
   /** Searches the newest published version of every app. */
   public Page<AppSummary> search(
-      Optional<String> text, Optional<Industry> industry, Optional<String> tag, int page, int size) {
+      Optional<String> text,
+      Optional<Industry> industry,
+      Optional<String> tag,
+      int page,
+      int size) {
     Page.check(page, size);
     String needle = text.map(t -> t.toLowerCase(Locale.ROOT).strip()).orElse("");
     List<AppSummary> matches =
         publishing.newestPublished().stream()
-            .filter(a -> industry.isEmpty() || a.descriptor().manifest().industry() == industry.get())
-            .filter(a -> tag.isEmpty() || a.descriptor().manifest().tags().contains(tag.get().toLowerCase(Locale.ROOT)))
+            .filter(
+                a -> industry.isEmpty() || a.descriptor().manifest().industry() == industry.get())
+            .filter(
+                a ->
+                    tag.isEmpty()
+                        || a.descriptor()
+                            .manifest()
+                            .tags()
+                            .contains(tag.get().toLowerCase(Locale.ROOT)))
             .filter(a -> needle.isEmpty() || haystack(a.descriptor().manifest()).contains(needle))
             .map(CatalogService::summary)
             .toList();
@@ -87,24 +98,44 @@ public class CatalogService {
     return PlatformFields.forProfile(app.descriptor().resources(), config);
   }
 
-  private static PublishedApp resolve(List<PublishedApp> versions, String appId, Optional<String> version) {
+  private static PublishedApp resolve(
+      List<PublishedApp> versions, String appId, Optional<String> version) {
     if (version.isEmpty()) {
       return versions.get(0);
     }
     return versions.stream()
         .filter(v -> v.version().equals(version.get()))
         .findFirst()
-        .orElseThrow(() -> ProblemException.invalid("version", "is not a published version of " + appId + ": " + version.get()));
+        .orElseThrow(
+            () ->
+                ProblemException.invalid(
+                    "version", "is not a published version of " + appId + ": " + version.get()));
   }
 
   private static String haystack(AppManifest m) {
-    return String.join(" ", m.id(), m.name(), m.summary(), m.description(), m.vendor(), String.join(" ", m.tags()))
+    return String.join(
+            " ",
+            m.id(),
+            m.name(),
+            m.summary(),
+            m.description(),
+            m.vendor(),
+            String.join(" ", m.tags()))
         .toLowerCase(Locale.ROOT);
   }
 
   private static AppSummary summary(PublishedApp a) {
     AppManifest m = a.descriptor().manifest();
     return new AppSummary(
-        m.id(), m.name(), m.version(), m.vendor(), a.vendorOrg(), m.industry(), m.summary(), m.tags(), a.descriptor().resources(), a.publishedAt());
+        m.id(),
+        m.name(),
+        m.version(),
+        m.vendor(),
+        a.vendorOrg(),
+        m.industry(),
+        m.summary(),
+        m.tags(),
+        a.descriptor().resources(),
+        a.publishedAt());
   }
 }

@@ -24,12 +24,15 @@ public final class PlatformFields {
   public static List<Field> forProfile(ResourceProfile profile, CatalogConfig config) {
     double expected = profile.expectedWallTime().toSeconds() / 60.0;
     double defaultWall =
-        Math.min(config.maxWallTimeMinutes(), Math.max(config.minWallTimeMinutes(), Math.ceil(expected * 2)));
+        Math.min(
+            config.maxWallTimeMinutes(),
+            Math.max(config.minWallTimeMinutes(), Math.ceil(expected * 2)));
     return List.of(
         IntegerField.of(CORES, "Cores")
             .withRange(profile.minCores(), profile.maxCores())
             .withDefault(profile.defaultCores())
-            .withHelp("CPU cores for this run; memory is " + profile.memoryPerCoreMb() + " MiB per core"),
+            .withHelp(
+                "CPU cores for this run; memory is " + profile.memoryPerCoreMb() + " MiB per core"),
         NumberField.of(WALL_TIME, "Wall-time limit")
             .withUnit("min")
             .withRange(config.minWallTimeMinutes(), config.maxWallTimeMinutes())

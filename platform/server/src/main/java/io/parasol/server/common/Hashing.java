@@ -35,7 +35,8 @@ public final class Hashing {
   }
 
   /** Copies at most {@code limit} bytes and returns their SHA-256 in hex. */
-  public static String copyAndHash(InputStream in, OutputStream out, long limit) throws IOException {
+  public static String copyAndHash(InputStream in, OutputStream out, long limit)
+      throws IOException {
     MessageDigest digest = sha256();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;

@@ -29,7 +29,11 @@ public class ProblemException extends RuntimeException {
   }
 
   public ProblemException(
-      int status, String title, String detail, List<FieldProblem> errors, Map<String, Object> extensions) {
+      int status,
+      String title,
+      String detail,
+      List<FieldProblem> errors,
+      Map<String, Object> extensions) {
     super(detail);
     this.status = status;
     this.title = title;

@@ -29,7 +29,13 @@ public class ProblemMappers {
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
   public Response unauthorized(RuntimeException e, UriInfo uri) {
     Response response =
-        respond(401, "Unauthorized", "sign in: this endpoint needs credentials", uri, List.of(), Map.of());
+        respond(
+            401,
+            "Unauthorized",
+            "sign in: this endpoint needs credentials",
+            uri,
+            List.of(),
+            Map.of());
     return Response.fromResponse(response).header("WWW-Authenticate", CHALLENGE).build();
   }
 
@@ -48,7 +54,9 @@ public class ProblemMappers {
               .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
               .collect(Collectors.joining("."));
       String expected =
-          e instanceof InvalidFormatException f ? "must be a " + f.getTargetType().getSimpleName() : "has the wrong type";
+          e instanceof InvalidFormatException f
+              ? "must be a " + f.getTargetType().getSimpleName()
+              : "has the wrong type";
       errors = List.of(new ProblemException.FieldProblem(path, expected));
       detail = path + " " + expected;
     }
@@ -86,7 +94,13 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response unexpected(Exception e, UriInfo uri) {
     LOG.error("unexpected failure at " + (uri == null ? "?" : uri.getPath()), e);
-    return respond(500, "Internal Server Error", "an unexpected error occurred; it has been logged", uri, List.of(), Map.of());
+    return respond(
+        500,
+        "Internal Server Error",
+        "an unexpected error occurred; it has been logged",
+        uri,
+        List.of(),
+        Map.of());
   }
 
   static Response respond(
@@ -97,7 +111,14 @@ public class ProblemMappers {
       List<ProblemException.FieldProblem> errors,
       Map<String, Object> extensions) {
     Problem body =
-        new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath(), errors, extensions);
+        new Problem(
+            "about:blank",
+            title,
+            status,
+            detail,
+            uri == null ? null : uri.getPath(),
+            errors,
+            extensions);
     return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
   }
 }

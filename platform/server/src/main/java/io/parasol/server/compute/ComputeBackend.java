@@ -65,5 +65,6 @@ public interface ComputeBackend {
    *
    * @return false when no such worker is alive any more
    */
-  boolean adopt(UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener);
+  boolean adopt(
+      UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener);
 }

@@ -53,7 +53,9 @@ public class LocalBackend implements ComputeBackend {
     this.workers = workers;
     this.config = config;
     this.capacity =
-        config.local().maxCores() > 0 ? config.local().maxCores() : Runtime.getRuntime().availableProcessors();
+        config.local().maxCores() > 0
+            ? config.local().maxCores()
+            : Runtime.getRuntime().availableProcessors();
   }
 
   @Override
@@ -86,7 +88,9 @@ public class LocalBackend implements ComputeBackend {
   public long launch(Launch launch, Instant deadline, ExitListener listener) throws IOException {
     Path runDir = launch.runDir();
     long heapMb = Math.max(32, launch.allocation().memoryMb());
-    long maxFile = Math.max(config.maxOutputBytes().asLongValue(), config.consoleCapBytes().asLongValue()) + 1_048_576;
+    long maxFile =
+        Math.max(config.maxOutputBytes().asLongValue(), config.consoleCapBytes().asLongValue())
+            + 1_048_576;
     Process process =
         workers.start(
             runDir.resolve("work"),
@@ -94,22 +98,34 @@ public class LocalBackend implements ComputeBackend {
             new SandboxedWorker.Limits(heapMb, launch.allocation().cores(), maxFile),
             List.of("run", runDir.resolve("spec.json").toString()));
     Handle handle = new Handle(process.toHandle(), launch.allocation().cores());
-    track(launch.runId(), launch.attempt(), handle, deadline, listener, runDir, Optional.of(process));
+    track(
+        launch.runId(), launch.attempt(), handle, deadline, listener, runDir, Optional.of(process));
     return process.pid();
   }
 
   @Override
-  public boolean adopt(UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener) {
+  public boolean adopt(
+      UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener) {
     Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     boolean ours =
-        process.flatMap(p -> p.info().commandLine()).map(c -> c.contains(runId.toString())).orElse(false);
+        process
+            .flatMap(p -> p.info().commandLine())
+            .map(c -> c.contains(runId.toString()))
+            .orElse(false);
     if (!ours) {
       return false;
     }
     synchronized (this) {
       coresInUse += Math.min(cores, capacity);
     }
-    track(runId, attempt, new Handle(process.get(), cores), deadline, listener, null, Optional.empty());
+    track(
+        runId,
+        attempt,
+        new Handle(process.get(), cores),
+        deadline,
+        listener,
+        null,
+        Optional.empty());
     LOG.infof("adopted worker pid %d of run %s after a restart", pid, runId);
     return true;
   }
@@ -117,7 +133,11 @@ public class LocalBackend implements ComputeBackend {
   private void track(
       UUID runId,
       int attempt,
-      Handle handle, Instant deadline, ExitListener listener, Path runDir, Optional<Process> child) {
+      Handle handle,
+      Instant deadline,
+      ExitListener listener,
+      Path runDir,
+      Optional<Process> child) {
     running.put(runId, handle);
     long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
     handle.deadline =
@@ -129,7 +149,8 @@ public class LocalBackend implements ComputeBackend {
             },
             delay,
             TimeUnit.MILLISECONDS);
-    handle.process
+    handle
+        .process
         .onExit()
         .whenComplete(
             (p, error) -> {
@@ -137,7 +158,8 @@ public class LocalBackend implements ComputeBackend {
               running.remove(runId);
               release(handle.cores);
               int exit = child.map(Process::exitValue).orElse(-1);
-              String tail = runDir == null ? "" : SandboxedWorker.tail(runDir.resolve("console.txt"), 600);
+              String tail =
+                  runDir == null ? "" : SandboxedWorker.tail(runDir.resolve("console.txt"), 600);
               try {
                 listener.onExit(runId, attempt, exit, handle.ending.get(), tail);
               } catch (RuntimeException e) {
@@ -151,7 +173,8 @@ public class LocalBackend implements ComputeBackend {
     Handle handle = running.get(runId);
     if (handle != null && handle.ending.compareAndSet(Ending.EXITED, Ending.STOPPED)) {
       handle.process.destroy();
-      timers.schedule(() -> workers.kill(handle.process), config.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+      timers.schedule(
+          () -> workers.kill(handle.process), config.killGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -48,7 +48,8 @@ public class SandboxedWorker {
   public record Limits(long heapMb, int cores, long maxFileBytes) {}
 
   /** Starts {@code java -jar worker.jar ARGS} in {@code workingDir}. */
-  public Process start(Path workingDir, Path consoleFile, Limits limits, List<String> args) throws IOException {
+  public Process start(Path workingDir, Path consoleFile, Limits limits, List<String> args)
+      throws IOException {
     Files.createDirectories(workingDir.resolve("tmp"));
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(PRLIMIT)) {
@@ -113,7 +114,9 @@ public class SandboxedWorker {
         while (buffer.hasRemaining() && channel.read(buffer) > 0) {
           // keep reading
         }
-        String text = new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.UTF_8);
+        String text =
+            new String(
+                buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.UTF_8);
         StringBuilder kept = new StringBuilder();
         for (String line : text.split("\n")) {
           if (!line.startsWith("WARNING: ") && !line.isBlank()) {

@@ -27,7 +27,8 @@ public class WorkerBinary {
   WorkerBinary(DataDirectory data) {
     try (InputStream in = WorkerBinary.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("the worker jar " + RESOURCE + " is missing from the server build");
+        throw new IllegalStateException(
+            "the worker jar " + RESOURCE + " is missing from the server build");
       }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       String sha = Hashing.copyAndHash(in, bytes, Long.MAX_VALUE);
@@ -35,7 +36,8 @@ public class WorkerBinary {
       if (!Files.exists(target)) {
         Path tmp = Files.createTempFile(data.bin(), "worker-", ".part");
         Files.write(tmp, bytes.toByteArray());
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       this.jar = target;
     } catch (IOException e) {

@@ -49,11 +49,19 @@ final class ArchiveInspector {
         total += size;
         if (total > maxUncompressed) {
           return Optional.of(
-              "the archive expands to more than " + maxUncompressed + " bytes (a compression bomb?)");
+              "the archive expands to more than "
+                  + maxUncompressed
+                  + " bytes (a compression bomb?)");
         }
         if (size > RATIO_CHECK_FLOOR && compressed > 0 && size / compressed > maxRatio) {
           return Optional.of(
-              "the entry " + name + " expands " + (size / compressed) + " times (limit " + maxRatio + "): a compression bomb");
+              "the entry "
+                  + name
+                  + " expands "
+                  + (size / compressed)
+                  + " times (limit "
+                  + maxRatio
+                  + "): a compression bomb");
         }
       }
       if (zip.getEntry("META-INF/MANIFEST.MF") == null) {

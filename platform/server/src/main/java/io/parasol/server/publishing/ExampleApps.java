@@ -26,7 +26,10 @@ public class ExampleApps {
   /** The bundled example jars, under /parasol/examples/. */
   static final List<String> BUNDLED = List.of("heat-transfer.jar");
 
-  void publish(@Observes @Priority(20) StartupEvent event, ExamplesConfig config, PublishingService publishing) {
+  void publish(
+      @Observes @Priority(20) StartupEvent event,
+      ExamplesConfig config,
+      PublishingService publishing) {
     if (!config.publishOnStart()) {
       return;
     }
@@ -38,7 +41,9 @@ public class ExampleApps {
           continue;
         }
         byte[] bytes = in.readAllBytes();
-        String sha = Hashing.copyAndHash(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(), Long.MAX_VALUE);
+        String sha =
+            Hashing.copyAndHash(
+                new ByteArrayInputStream(bytes), new ByteArrayOutputStream(), Long.MAX_VALUE);
         if (publishing.existsWithSha(sha)) {
           continue;
         }

@@ -50,7 +50,9 @@ public class PluginResource {
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   @RolesAllowed(Role.ISV_ID)
-  @Operation(operationId = "uploadPlugin", summary = "Upload a plugin jar (multipart field 'file'); verification starts")
+  @Operation(
+      operationId = "uploadPlugin",
+      summary = "Upload a plugin jar (multipart field 'file'); verification starts")
   public Response upload(@RestForm("file") FileUpload file) {
     if (file == null) {
       throw ProblemException.invalid("file", "is required: send the jar as multipart field 'file'");
@@ -67,7 +69,8 @@ public class PluginResource {
   @RolesAllowed({Role.ISV_ID, Role.ADMIN_ID})
   @Operation(operationId = "listPlugins", summary = "List your vendor's plugins (all, for admins)")
   public Page<PluginView> list(
-      @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+      @QueryParam("page") @DefaultValue("0") int page,
+      @QueryParam("size") @DefaultValue("50") int size) {
     return publishing.list(callers.caller(), page, size);
   }
 

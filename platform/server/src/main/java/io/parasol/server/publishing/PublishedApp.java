@@ -14,7 +14,11 @@ import java.util.UUID;
  * @param publishedAt when it was published
  */
 public record PublishedApp(
-    UUID pluginId, String vendorOrg, String jarSha256, AppDescriptor descriptor, Instant publishedAt) {
+    UUID pluginId,
+    String vendorOrg,
+    String jarSha256,
+    AppDescriptor descriptor,
+    Instant publishedAt) {
 
   public String appId() {
     return descriptor.manifest().id();

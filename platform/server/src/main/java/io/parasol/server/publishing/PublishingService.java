@@ -49,7 +49,10 @@ public class PublishingService {
   private final ObjectMapper json;
 
   PublishingService(
-      DataDirectory data, PublishingConfig config, VerificationService verification, ObjectMapper json) {
+      DataDirectory data,
+      PublishingConfig config,
+      VerificationService verification,
+      ObjectMapper json) {
     this.data = data;
     this.config = config;
     this.verification = verification;
@@ -77,7 +80,8 @@ public class PublishingService {
         sha = Hashing.copyAndHash(content, out, maxPluginBytes());
       } catch (Hashing.LimitExceededException e) {
         Files.deleteIfExists(tmp);
-        throw ProblemException.tooLarge("the plugin is larger than the limit of " + maxPluginBytes() + " bytes");
+        throw ProblemException.tooLarge(
+            "the plugin is larger than the limit of " + maxPluginBytes() + " bytes");
       }
       size = Files.size(tmp);
       Path target = data.pluginJar(sha);
@@ -175,7 +179,11 @@ public class PublishingService {
     }
     if (Plugin.count("listedKey", p.appId + "@" + p.appVersion) > 0) {
       return Optional.of(
-          "version " + p.appVersion + " of " + p.appId + " already exists; raise Plugin-Version and the app version");
+          "version "
+              + p.appVersion
+              + " of "
+              + p.appId
+              + " already exists; raise Plugin-Version and the app version");
     }
     return Optional.empty();
   }
@@ -183,7 +191,8 @@ public class PublishingService {
   /** Verifies again what a restart interrupted. */
   void resumeVerification(@Observes @Priority(10) StartupEvent event) {
     List<Plugin> pending =
-        QuarkusTransaction.requiringNew().call(() -> Plugin.<Plugin>list("status", PluginStatus.VERIFYING));
+        QuarkusTransaction.requiringNew()
+            .call(() -> Plugin.<Plugin>list("status", PluginStatus.VERIFYING));
     for (Plugin p : pending) {
       LOG.infof("resuming the verification of plugin %s", p.id);
       startVerification(p.id, p.jarSha256);
@@ -278,7 +287,10 @@ public class PublishingService {
     Map<String, PublishedApp> newest = new LinkedHashMap<>();
     for (Plugin p : Plugin.<Plugin>list("status", PluginStatus.PUBLISHED)) {
       PublishedApp app = published(p);
-      newest.merge(app.appId(), app, (a, b) -> SemVer.COMPARATOR.compare(a.version(), b.version()) >= 0 ? a : b);
+      newest.merge(
+          app.appId(),
+          app,
+          (a, b) -> SemVer.COMPARATOR.compare(a.version(), b.version()) >= 0 ? a : b);
     }
     return newest.values().stream().sorted(Comparator.comparing(PublishedApp::appId)).toList();
   }
@@ -316,12 +328,21 @@ public class PublishingService {
   private static void requireStatus(Plugin p, PluginStatus expected, String action) {
     if (p.status != expected) {
       throw ProblemException.conflict(
-          "cannot " + action + " plugin " + p.id + ": it is " + p.status + ", and only a " + expected + " plugin can be");
+          "cannot "
+              + action
+              + " plugin "
+              + p.id
+              + ": it is "
+              + p.status
+              + ", and only a "
+              + expected
+              + " plugin can be");
     }
   }
 
   private PublishedApp published(Plugin p) {
-    return new PublishedApp(p.id, p.vendorOrg, p.jarSha256, read(p.descriptor, AppDescriptor.class), p.publishedAt);
+    return new PublishedApp(
+        p.id, p.vendorOrg, p.jarSha256, read(p.descriptor, AppDescriptor.class), p.publishedAt);
   }
 
   private PluginView view(Plugin p) {

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies uploaded plugins in sandboxed worker processes, a few at a time, off the request
- * thread: the archive check here, then {@code worker describe} under memory, time and output
- * limits. The server never loads the plugin's classes.
+ * Verifies uploaded plugins in sandboxed worker processes, a few at a time, off the request thread:
+ * the archive check here, then {@code worker describe} under memory, time and output limits. The
+ * server never loads the plugin's classes.
  */
 @ApplicationScoped
 public class VerificationService {
@@ -38,7 +38,8 @@ public class VerificationService {
   private final ArchiveInspector inspector;
   private final ExecutorService pool;
 
-  VerificationService(SandboxedWorker workers, DataDirectory data, PublishingConfig config, ObjectMapper json) {
+  VerificationService(
+      SandboxedWorker workers, DataDirectory data, PublishingConfig config, ObjectMapper json) {
     this.workers = workers;
     this.data = data;
     this.config = config;
@@ -67,7 +68,9 @@ public class VerificationService {
             report = verify(pluginId, jar);
           } catch (RuntimeException | IOException e) {
             LOG.errorf(e, "verification of plugin %s failed unexpectedly", pluginId);
-            report = VerificationReport.failed("verification", "verification could not run: " + e.getMessage());
+            report =
+                VerificationReport.failed(
+                    "verification", "verification could not run: " + e.getMessage());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -82,7 +85,12 @@ public class VerificationService {
     if (refusal.isPresent()) {
       return VerificationReport.failed("archive", refusal.get());
     }
-    Check archive = new Check("archive", true, "a readable JAR within the size limits", (System.nanoTime() - t0) / 1_000_000);
+    Check archive =
+        new Check(
+            "archive",
+            true,
+            "a readable JAR within the size limits",
+            (System.nanoTime() - t0) / 1_000_000);
 
     Path dir = data.verifyDir(pluginId);
     deleteTree(dir);
@@ -95,13 +103,18 @@ public class VerificationService {
             dir,
             console,
             new SandboxedWorker.Limits(config.verifyHeapMb(), 1, limitBytes),
-            List.of("describe", jar.toAbsolutePath().toString(), dir.resolve("work").toString(), report.toString()));
+            List.of(
+                "describe",
+                jar.toAbsolutePath().toString(),
+                dir.resolve("work").toString(),
+                report.toString()));
     boolean finished = process.waitFor(config.verifyTimeout().toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
       workers.kill(process);
       process.waitFor(10, TimeUnit.SECONDS);
     }
-    VerificationReport fromWorker = Files.exists(report) ? json.readValue(report.toFile(), VerificationReport.class) : null;
+    VerificationReport fromWorker =
+        Files.exists(report) ? json.readValue(report.toFile(), VerificationReport.class) : null;
     List<Check> checks = new ArrayList<>();
     checks.add(archive);
     if (fromWorker != null) {
@@ -113,12 +126,18 @@ public class VerificationService {
           new Check(
               "self-test",
               false,
-              "verification did not finish within " + config.verifyTimeout().toSeconds() + " s; the worker was killed",
+              "verification did not finish within "
+                  + config.verifyTimeout().toSeconds()
+                  + " s; the worker was killed",
               config.verifyTimeout().toMillis()));
-      result = new VerificationReport(false, checks, fromWorker == null ? null : fromWorker.descriptor());
+      result =
+          new VerificationReport(
+              false, checks, fromWorker == null ? null : fromWorker.descriptor());
     } else if (process.exitValue() != 0 || fromWorker == null) {
       checks.add(new Check("worker", false, exitReason(process.exitValue(), console), 0));
-      result = new VerificationReport(false, checks, fromWorker == null ? null : fromWorker.descriptor());
+      result =
+          new VerificationReport(
+              false, checks, fromWorker == null ? null : fromWorker.descriptor());
     } else {
       result = new VerificationReport(fromWorker.passed(), checks, fromWorker.descriptor());
     }
@@ -129,8 +148,11 @@ public class VerificationService {
   private String exitReason(int code, Path console) {
     return switch (code) {
       case SandboxedWorker.EXIT_OUT_OF_MEMORY ->
-          "the plugin ran out of memory (limit " + config.verifyHeapMb() + " MiB) and the worker stopped";
-      case SandboxedWorker.EXIT_FLOOD -> "the plugin wrote too much to standard output; the worker stopped it";
+          "the plugin ran out of memory (limit "
+              + config.verifyHeapMb()
+              + " MiB) and the worker stopped";
+      case SandboxedWorker.EXIT_FLOOD ->
+          "the plugin wrote too much to standard output; the worker stopped it";
       default -> "the worker exited with code " + code + ": " + SandboxedWorker.tail(console, 400);
     };
   }

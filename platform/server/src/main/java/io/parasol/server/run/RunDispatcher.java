@@ -100,7 +100,10 @@ public class RunDispatcher {
         QuarkusTransaction.requiringNew()
             .call(
                 () ->
-                    Run.<Run>find("state = ?1 order by createdAt", RunState.QUEUED).page(0, 100).list().stream()
+                    Run.<Run>find("state = ?1 order by createdAt", RunState.QUEUED)
+                        .page(0, 100)
+                        .list()
+                        .stream()
                         .map(r -> new Queued(r.id, r.cores))
                         .toList());
     for (Queued q : queued) {
@@ -132,14 +135,22 @@ public class RunDispatcher {
                   }
                   Path runDir = data.runDir(run.id);
                   Allocation allocation =
-                      new Allocation(run.cores, run.memoryMb, List.of(), Duration.ofSeconds(run.wallTimeSeconds));
+                      new Allocation(
+                          run.cores,
+                          run.memoryMb,
+                          List.of(),
+                          Duration.ofSeconds(run.wallTimeSeconds));
                   writeSpec(run, runDir, allocation, token);
                   run.tokenHash = Hashing.sha256Hex(token);
                   run.attempt++;
                   run.scheduledAt = Instant.now();
                   run.progress = 0;
-                  RunStore.move(run, RunState.SCHEDULED, "placed on " + backend.name() + "; starting the worker");
-                  return Optional.of(new ComputeBackend.Launch(run.id, run.attempt, runDir, allocation));
+                  RunStore.move(
+                      run,
+                      RunState.SCHEDULED,
+                      "placed on " + backend.name() + "; starting the worker");
+                  return Optional.of(
+                      new ComputeBackend.Launch(run.id, run.attempt, runDir, allocation));
                 });
     if (launch.isEmpty()) {
       return false;
@@ -205,12 +216,14 @@ public class RunDispatcher {
   void reconcile() {
     List<Run> inFlight =
         QuarkusTransaction.requiringNew()
-            .call(() -> Run.<Run>list("state in ?1", List.of(RunState.SCHEDULED, RunState.RUNNING)));
+            .call(
+                () -> Run.<Run>list("state in ?1", List.of(RunState.SCHEDULED, RunState.RUNNING)));
     for (Run run : inFlight) {
       Instant started = run.scheduledAt == null ? Instant.now() : run.scheduledAt;
       Instant deadline = started.plusSeconds(run.wallTimeSeconds);
       if (run.workerPid != null
-          && backend.adopt(run.id, run.attempt, run.workerPid, run.cores, deadline, callbacks::onWorkerExit)) {
+          && backend.adopt(
+              run.id, run.attempt, run.workerPid, run.cores, deadline, callbacks::onWorkerExit)) {
         continue;
       }
       QuarkusTransaction.requiringNew()
@@ -221,7 +234,10 @@ public class RunDispatcher {
                   return;
                 }
                 if (r.attempt >= MAX_ATTEMPTS) {
-                  RunStore.finish(r, RunState.FAILED, "the worker was lost in a server restart " + r.attempt + " times");
+                  RunStore.finish(
+                      r,
+                      RunState.FAILED,
+                      "the worker was lost in a server restart " + r.attempt + " times");
                   return;
                 }
                 r.tokenHash = null;
@@ -229,7 +245,10 @@ public class RunDispatcher {
                 r.startedAt = null;
                 r.progress = 0;
                 r.progressMessage = null;
-                RunStore.move(r, RunState.QUEUED, "queued again: the server restarted and the run's worker was gone");
+                RunStore.move(
+                    r,
+                    RunState.QUEUED,
+                    "queued again: the server restarted and the run's worker was gone");
               });
       LOG.infof("run %s queued again after a restart", run.id);
     }

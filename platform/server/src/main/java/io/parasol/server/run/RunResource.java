@@ -46,8 +46,11 @@ public class RunResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Role.ENGINEER_ID)
-  @Operation(operationId = "launchRun", summary = "Launch a run; a retry with the same Idempotency-Key returns the same run")
-  public Response launch(LaunchRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+  @Operation(
+      operationId = "launchRun",
+      summary = "Launch a run; a retry with the same Idempotency-Key returns the same run")
+  public Response launch(
+      LaunchRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
     RunService.Launched launched = runs.launch(callers.caller(), request, idempotencyKey);
     URI location = URI.create("/api/v1/runs/" + launched.run().id());
     return launched.created()
@@ -61,12 +64,18 @@ public class RunResource {
       @QueryParam("state") String state,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("size") @DefaultValue("50") int size) {
-    return runs.list(callers.caller(), Optional.ofNullable(state).filter(s -> !s.isBlank()).map(RunResource::state), page, size);
+    return runs.list(
+        callers.caller(),
+        Optional.ofNullable(state).filter(s -> !s.isBlank()).map(RunResource::state),
+        page,
+        size);
   }
 
   @GET
   @Path("{id}")
-  @Operation(operationId = "getRun", summary = "Show a run: state, progress, times, pinned version and transitions")
+  @Operation(
+      operationId = "getRun",
+      summary = "Show a run: state, progress, times, pinned version and transitions")
   public RunView get(@PathParam("id") UUID id) {
     return runs.get(callers.caller(), id);
   }
@@ -81,8 +90,11 @@ public class RunResource {
   @GET
   @Path("{id}/logs")
   @Produces(MediaType.TEXT_PLAIN)
-  @Operation(operationId = "getRunLogs", summary = "The run's log (source=solver) or its worker's console (source=console)")
-  public String logs(@PathParam("id") UUID id, @QueryParam("source") @DefaultValue("solver") String source) {
+  @Operation(
+      operationId = "getRunLogs",
+      summary = "The run's log (source=solver) or its worker's console (source=console)")
+  public String logs(
+      @PathParam("id") UUID id, @QueryParam("source") @DefaultValue("solver") String source) {
     if (!source.equals("solver") && !source.equals("console")) {
       throw ProblemException.invalid("source", "must be solver or console");
     }
@@ -112,7 +124,8 @@ public class RunResource {
     try {
       return RunState.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ProblemException.invalid("state", "must be one of " + Arrays.toString(RunState.values()));
+      throw ProblemException.invalid(
+          "state", "must be one of " + Arrays.toString(RunState.values()));
     }
   }
 }

@@ -20,8 +20,8 @@ import io.parasol.server.run.RunViews.LaunchRequest;
 import io.parasol.server.run.RunViews.RunView;
 import io.parasol.server.storage.DataDirectory;
 import io.parasol.server.storage.FileNames;
-import io.parasol.server.storage.StoredFile;
 import io.parasol.server.storage.StorageService;
+import io.parasol.server.storage.StoredFile;
 import io.parasol.server.tenancy.Caller;
 import io.parasol.server.tenancy.Role;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -44,8 +44,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The rules of runs as engineers see them: launch (validated, idempotent), read, list, cancel,
- * logs and outputs. Tenancy is checked here: another org's run does not exist for the caller.
+ * The rules of runs as engineers see them: launch (validated, idempotent), read, list, cancel, logs
+ * and outputs. Tenancy is checked here: another org's run does not exist for the caller.
  */
 @ApplicationScoped
 public class RunService {
@@ -93,7 +93,8 @@ public class RunService {
       throw ProblemException.forbidden("only engineers launch runs");
     }
     if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-      throw ProblemException.invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
+      throw ProblemException.invalid(
+          "Idempotency-Key", "must be 1 to 200 visible ASCII characters");
     }
     if (request == null || request.appId() == null || request.appId().isBlank()) {
       throw ProblemException.invalid("appId", "is required");
@@ -107,10 +108,12 @@ public class RunService {
       }
     }
 
-    PublishedApp app = catalog.launchTarget(request.appId(), Optional.ofNullable(request.version()));
+    PublishedApp app =
+        catalog.launchTarget(request.appId(), Optional.ofNullable(request.version()));
     Map<String, Object> platformValues = new LinkedHashMap<>();
     Map<String, Object> appValues = new LinkedHashMap<>();
-    inputs.forEach((k, v) -> (FormSpec.RESERVED_FIELD_IDS.contains(k) ? platformValues : appValues).put(k, v));
+    inputs.forEach(
+        (k, v) -> (FormSpec.RESERVED_FIELD_IDS.contains(k) ? platformValues : appValues).put(k, v));
 
     List<FieldProblem> problems = new ArrayList<>();
     Map<String, Object> platform = new LinkedHashMap<>();
@@ -124,21 +127,26 @@ public class RunService {
     }
     FormSpec form = app.descriptor().form();
     FormValidation validation = form.validate(appValues);
-    validation.errors().forEach(e -> problems.add(new FieldProblem("inputs." + e.field(), e.message())));
+    validation
+        .errors()
+        .forEach(e -> problems.add(new FieldProblem("inputs." + e.field(), e.message())));
 
     Map<String, StoredFile> files = new TreeMap<>();
     for (Field field : form.fields()) {
-      if (field instanceof FileField && validation.values().get(field.id()) instanceof String name) {
+      if (field instanceof FileField
+          && validation.values().get(field.id()) instanceof String name) {
         Optional<StoredFile> file = storage.find(caller.org(), name);
         if (file.isEmpty()) {
-          problems.add(new FieldProblem("inputs." + field.id(), "names no file in your workspace: " + name));
+          problems.add(
+              new FieldProblem("inputs." + field.id(), "names no file in your workspace: " + name));
         } else {
           files.put(field.id(), file.get());
         }
       }
     }
     if (!problems.isEmpty()) {
-      throw ProblemException.invalid("the inputs do not fit the form of " + app.appId() + " " + app.version(), problems);
+      throw ProblemException.invalid(
+          "the inputs do not fit the form of " + app.appId() + " " + app.version(), problems);
     }
 
     UUID runId = UUID.randomUUID();
@@ -147,7 +155,10 @@ public class RunService {
     try {
       Files.createDirectories(inputsDir);
       for (Map.Entry<String, StoredFile> e : files.entrySet()) {
-        Files.copy(e.getValue().path(), inputsDir.resolve(e.getValue().name()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            e.getValue().path(),
+            inputsDir.resolve(e.getValue().name()),
+            StandardCopyOption.REPLACE_EXISTING);
         inputFiles.put(e.getKey(), e.getValue().name());
       }
     } catch (IOException e) {
@@ -211,7 +222,9 @@ public class RunService {
                                 422,
                                 "Unprocessable Content",
                                 "this Idempotency-Key was already used for a different launch request",
-                                List.of(new FieldProblem("Idempotency-Key", "was used for a different request")),
+                                List.of(
+                                    new FieldProblem(
+                                        "Idempotency-Key", "was used for a different request")),
                                 Map.of("runId", existing.id.toString()));
                           }
                           return new Launched(view(existing), false);
@@ -230,10 +243,12 @@ public class RunService {
     Page.check(page, size);
     var query =
         state.isPresent()
-            ? Run.<Run>find("org = ?1 and state = ?2 order by createdAt desc", caller.org(), state.get())
+            ? Run.<Run>find(
+                "org = ?1 and state = ?2 order by createdAt desc", caller.org(), state.get())
             : Run.<Run>find("org = ?1 order by createdAt desc", caller.org());
     long total = query.count();
-    return new Page<>(query.page(page, size).list().stream().map(this::view).toList(), page, size, total);
+    return new Page<>(
+        query.page(page, size).list().stream().map(this::view).toList(), page, size, total);
   }
 
   /** The run's log, or its worker's console output. */
@@ -267,7 +282,8 @@ public class RunService {
   @Transactional
   public Map.Entry<Path, String> output(Caller caller, UUID id, String name) {
     Run run = visible(caller, id);
-    if (!FileNames.isValidRelativePath(name) || RunOutput.findById(new RunOutput.Key(run.id, name)) == null) {
+    if (!FileNames.isValidRelativePath(name)
+        || RunOutput.findById(new RunOutput.Key(run.id, name)) == null) {
       throw ProblemException.notFound("output " + name);
     }
     return Map.entry(RunStore.outputsDir(data, run.id).resolve(name), contentType(name));
@@ -286,7 +302,8 @@ public class RunService {
                     throw ProblemException.forbidden("only engineers and admins cancel runs");
                   }
                   if (run.state.isTerminal()) {
-                    throw ProblemException.conflict("the run has already ended: it is " + run.state);
+                    throw ProblemException.conflict(
+                        "the run has already ended: it is " + run.state);
                   }
                   boolean inFlight = run.state.isInFlight();
                   RunStore.finish(run, RunState.CANCELLED, "cancelled by " + caller.name());
@@ -328,7 +345,11 @@ public class RunService {
         read(run.inputs, MAP),
         read(run.inputFiles, STRING_MAP),
         new RunViews.Resources(
-            run.cores, run.memoryMb, run.wallTimeSeconds / 60.0, run.backend, PlatformFields.LOCAL_PARTITION),
+            run.cores,
+            run.memoryMb,
+            run.wallTimeSeconds / 60.0,
+            run.backend,
+            PlatformFields.LOCAL_PARTITION),
         run.attempt,
         run.createdAt,
         run.scheduledAt,

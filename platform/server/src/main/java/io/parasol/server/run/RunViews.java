@@ -29,7 +29,8 @@ public final class RunViews {
    * @param backend the compute backend
    * @param partition the partition
    */
-  public record Resources(int cores, long memoryMb, double wallTimeMinutes, String backend, String partition) {}
+  public record Resources(
+      int cores, long memoryMb, double wallTimeMinutes, String backend, String partition) {}
 
   /**
    * A state change.
@@ -96,5 +97,6 @@ public final class RunViews {
    * @param contentType its media type
    * @param href where to download it
    */
-  public record Output(String name, long sizeBytes, String sha256, String contentType, String href) {}
+  public record Output(
+      String name, long sizeBytes, String sha256, String contentType, String href) {}
 }

@@ -40,9 +40,13 @@ public class WorkerCallbackResource {
   @Path("events")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(operationId = "reportRunEvents", summary = "Report state, progress, log and metric events of a run")
+  @Operation(
+      operationId = "reportRunEvents",
+      summary = "Report state, progress, log and metric events of a run")
   public EventsAnswer events(
-      @PathParam("id") UUID id, @HeaderParam("Authorization") String authorization, List<RunEvent> events) {
+      @PathParam("id") UUID id,
+      @HeaderParam("Authorization") String authorization,
+      List<RunEvent> events) {
     return new EventsAnswer(callbacks.ingest(id, bearer(authorization), events));
   }
 

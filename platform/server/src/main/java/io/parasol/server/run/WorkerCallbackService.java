@@ -51,7 +51,8 @@ public class WorkerCallbackService {
    */
   public boolean ingest(UUID runId, String token, List<RunEvent> events) {
     if (events == null || events.size() > MAX_EVENTS_PER_CALL) {
-      throw ProblemException.invalid("events", "must be a list of at most " + MAX_EVENTS_PER_CALL + " events");
+      throw ProblemException.invalid(
+          "events", "must be a list of at most " + MAX_EVENTS_PER_CALL + " events");
     }
     return QuarkusTransaction.requiringNew()
         .call(
@@ -87,7 +88,10 @@ public class WorkerCallbackService {
                     if (metrics < 0) {
                       metrics = RunMetric.count("runId", run.id);
                     }
-                    if (metrics < MAX_METRIC_SAMPLES && event.metric() != null && event.value() != null && Double.isFinite(event.value())) {
+                    if (metrics < MAX_METRIC_SAMPLES
+                        && event.metric() != null
+                        && event.value() != null
+                        && Double.isFinite(event.value())) {
                       RunMetric m = new RunMetric();
                       m.runId = run.id;
                       m.name = clip(event.metric(), 100);
@@ -123,7 +127,8 @@ public class WorkerCallbackService {
                   Run run = authorised(runId, token, false);
                   List<RunOutput> existing = RunOutput.list("key.runId", run.id);
                   if (existing.size() >= config.maxOutputFiles()) {
-                    throw ProblemException.tooLarge("the run may store at most " + config.maxOutputFiles() + " output files");
+                    throw ProblemException.tooLarge(
+                        "the run may store at most " + config.maxOutputFiles() + " output files");
                   }
                   return existing.stream().mapToLong(o -> o.sizeBytes).sum();
                 });
@@ -138,7 +143,8 @@ public class WorkerCallbackService {
         sha = Hashing.copyAndHash(body, out, Math.max(0, remaining));
       } catch (Hashing.LimitExceededException e) {
         Files.deleteIfExists(tmp);
-        throw ProblemException.tooLarge("the run's outputs exceed " + config.maxOutputBytes().asLongValue() + " bytes");
+        throw ProblemException.tooLarge(
+            "the run's outputs exceed " + config.maxOutputBytes().asLongValue() + " bytes");
       }
       size = Files.size(tmp);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -162,10 +168,11 @@ public class WorkerCallbackService {
   }
 
   /**
-   * Ends a run whose worker is gone without saying how it ended, and records the exit code. The
-   * end of an earlier attempt's worker changes nothing.
+   * Ends a run whose worker is gone without saying how it ended, and records the exit code. The end
+   * of an earlier attempt's worker changes nothing.
    */
-  public void onWorkerExit(UUID runId, int attempt, int exitCode, ComputeBackend.Ending ending, String consoleTail) {
+  public void onWorkerExit(
+      UUID runId, int attempt, int exitCode, ComputeBackend.Ending ending, String consoleTail) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -184,9 +191,12 @@ public class WorkerCallbackService {
                     RunStore.finish(
                         run,
                         RunState.TIMED_OUT,
-                        "exceeded its wall-time limit of " + minutes(run.wallTimeSeconds) + " min; the worker was stopped");
+                        "exceeded its wall-time limit of "
+                            + minutes(run.wallTimeSeconds)
+                            + " min; the worker was stopped");
                 case STOPPED -> RunStore.finish(run, RunState.CANCELLED, "the worker was stopped");
-                case EXITED -> RunStore.finish(run, RunState.FAILED, exitReason(run, exitCode, consoleTail));
+                case EXITED ->
+                    RunStore.finish(run, RunState.FAILED, exitReason(run, exitCode, consoleTail));
               }
             });
   }
@@ -194,13 +204,20 @@ public class WorkerCallbackService {
   private String exitReason(Run run, int exitCode, String tail) {
     return switch (exitCode) {
       case SandboxedWorker.EXIT_OUT_OF_MEMORY ->
-          "out of memory: the solver needed more than its " + run.memoryMb + " MiB limit; the worker stopped";
+          "out of memory: the solver needed more than its "
+              + run.memoryMb
+              + " MiB limit; the worker stopped";
       case SandboxedWorker.EXIT_FLOOD ->
-          "the solver wrote more than " + config.consoleCapBytes().asLongValue() + " bytes to its console; it was stopped";
+          "the solver wrote more than "
+              + config.consoleCapBytes().asLongValue()
+              + " bytes to its console; it was stopped";
       case SandboxedWorker.EXIT_UNREPORTED -> "the worker could not report to the server";
       case -1 -> "the worker ended while the server was restarting, without reporting a result";
       default ->
-          "the worker exited with code " + exitCode + " before reporting a result" + (tail.isBlank() ? "" : ": " + tail);
+          "the worker exited with code "
+              + exitCode
+              + " before reporting a result"
+              + (tail.isBlank() ? "" : ": " + tail);
     };
   }
 
@@ -213,7 +230,8 @@ public class WorkerCallbackService {
         || !MessageDigest.isEqual(
             run.tokenHash.getBytes(StandardCharsets.US_ASCII),
             Hashing.sha256Hex(token).getBytes(StandardCharsets.US_ASCII))) {
-      throw new ProblemException(401, "Unauthorized", "the run token is not valid for this run (or the run has ended)");
+      throw new ProblemException(
+          401, "Unauthorized", "the run token is not valid for this run (or the run has ended)");
     }
     return run;
   }
@@ -238,7 +256,9 @@ public class WorkerCallbackService {
         String note = "... log truncated at " + cap + " bytes\n";
         byte[] head = new byte[(int) Math.max(0, cap - size - note.length())];
         System.arraycopy(bytes, 0, head, 0, head.length);
-        bytes = (new String(head, StandardCharsets.UTF_8) + "\n" + note).getBytes(StandardCharsets.UTF_8);
+        bytes =
+            (new String(head, StandardCharsets.UTF_8) + "\n" + note)
+                .getBytes(StandardCharsets.UTF_8);
       }
       Files.write(log, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {

@@ -36,7 +36,8 @@ public class FileResource {
    * @param createdBy who uploaded it
    * @param createdAt when
    */
-  public record FileView(String name, long sizeBytes, String sha256, String createdBy, Instant createdAt) {
+  public record FileView(
+      String name, long sizeBytes, String sha256, String createdBy, Instant createdAt) {
     static FileView of(StoredFile f) {
       return new FileView(f.name(), f.sizeBytes(), f.sha256(), f.createdBy(), f.createdAt());
     }
@@ -60,14 +61,19 @@ public class FileResource {
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   @Produces(MediaType.APPLICATION_JSON)
-  @Operation(operationId = "uploadFile", summary = "Upload a file (multipart field 'file', optional field 'name')")
+  @Operation(
+      operationId = "uploadFile",
+      summary = "Upload a file (multipart field 'file', optional field 'name')")
   public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name) {
     if (file == null) {
-      throw ProblemException.invalid("file", "is required: send the file as multipart field 'file'");
+      throw ProblemException.invalid(
+          "file", "is required: send the file as multipart field 'file'");
     }
     String target = name == null || name.isBlank() ? file.fileName() : name;
     StoredFile stored = storage.upload(callers.caller(), target, file.uploadedFile());
-    return Response.created(URI.create("/api/v1/files/" + stored.name())).entity(FileView.of(stored)).build();
+    return Response.created(URI.create("/api/v1/files/" + stored.name()))
+        .entity(FileView.of(stored))
+        .build();
   }
 
   @GET

@@ -38,10 +38,12 @@ public class StorageService {
   public StoredFile upload(Caller caller, String name, Path upload) {
     FileNames.require("name", name);
     if (WorkspaceFile.findByName(caller.org(), name).isPresent()) {
-      throw ProblemException.conflict("a file named " + name + " already exists in your workspace; delete it first");
+      throw ProblemException.conflict(
+          "a file named " + name + " already exists in your workspace; delete it first");
     }
     if (WorkspaceFile.countByOrg(caller.org()) >= config.maxFilesPerOrg()) {
-      throw ProblemException.conflict("your workspace holds the maximum of " + config.maxFilesPerOrg() + " files");
+      throw ProblemException.conflict(
+          "your workspace holds the maximum of " + config.maxFilesPerOrg() + " files");
     }
     UUID id = UUID.randomUUID();
     Path target = data.workspaceFile(caller.org(), id);
@@ -55,7 +57,8 @@ public class StorageService {
         sha = Hashing.copyAndHash(in, out, maxFileBytes());
       } catch (Hashing.LimitExceededException e) {
         Files.deleteIfExists(tmp);
-        throw ProblemException.tooLarge("the file is larger than the limit of " + maxFileBytes() + " bytes");
+        throw ProblemException.tooLarge(
+            "the file is larger than the limit of " + maxFileBytes() + " bytes");
       }
       size = Files.size(tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -96,7 +99,8 @@ public class StorageService {
   @Transactional
   public void delete(Caller caller, String name) {
     WorkspaceFile file =
-        WorkspaceFile.findByName(caller.org(), name).orElseThrow(() -> ProblemException.notFound("file " + name));
+        WorkspaceFile.findByName(caller.org(), name)
+            .orElseThrow(() -> ProblemException.notFound("file " + name));
     Path path = data.workspaceFile(file.org, file.id);
     file.delete();
     try {
@@ -107,6 +111,13 @@ public class StorageService {
   }
 
   private StoredFile view(WorkspaceFile f) {
-    return new StoredFile(f.id, f.name, f.sizeBytes, f.sha256, f.createdBy, f.createdAt, data.workspaceFile(f.org, f.id));
+    return new StoredFile(
+        f.id,
+        f.name,
+        f.sizeBytes,
+        f.sha256,
+        f.createdBy,
+        f.createdAt,
+        data.workspaceFile(f.org, f.id));
   }
 }

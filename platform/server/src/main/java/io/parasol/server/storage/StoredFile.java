@@ -16,4 +16,10 @@ import java.util.UUID;
  * @param path where its bytes are
  */
 public record StoredFile(
-    UUID id, String name, long sizeBytes, String sha256, String createdBy, Instant createdAt, Path path) {}
+    UUID id,
+    String name,
+    long sizeBytes,
+    String sha256,
+    String createdBy,
+    Instant createdAt,
+    Path path) {}

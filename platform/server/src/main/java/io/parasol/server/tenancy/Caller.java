@@ -1,8 +1,8 @@
 package io.parasol.server.tenancy;
 
 /**
- * Who is calling, passed explicitly from resources to services: tenancy is never read from a
- * global inside a service.
+ * Who is calling, passed explicitly from resources to services: tenancy is never read from a global
+ * inside a service.
  *
  * @param name the user name
  * @param org the user's organisation (tenant or vendor); {@code parasol} for admins
@@ -14,7 +14,9 @@ public record Caller(String name, String org, Role role) {
     return role == Role.ADMIN;
   }
 
-  /** Whether this caller may see a resource owned by {@code owner}: its own org, or any for admins. */
+  /**
+   * Whether this caller may see a resource owned by {@code owner}: its own org, or any for admins.
+   */
   public boolean canSee(String owner) {
     return isAdmin() || org.equals(owner);
   }

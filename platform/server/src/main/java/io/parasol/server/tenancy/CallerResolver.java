@@ -24,7 +24,8 @@ public class CallerResolver {
     }
     Object org = identity.getAttribute(DemoIdentityProvider.ORG_ATTRIBUTE);
     if (role == null || org == null) {
-      throw new io.quarkus.security.ForbiddenException("the identity carries no Parasol role or organisation");
+      throw new io.quarkus.security.ForbiddenException(
+          "the identity carries no Parasol role or organisation");
     }
     return new Caller(identity.getPrincipal().getName(), org.toString(), role);
   }

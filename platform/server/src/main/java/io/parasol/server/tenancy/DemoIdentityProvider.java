@@ -14,7 +14,8 @@ import java.security.MessageDigest;
 
 /** Signs in the embedded default's demo users over HTTP Basic. */
 @ApplicationScoped
-public class DemoIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+public class DemoIdentityProvider
+    implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
   /** The SecurityIdentity attribute holding the caller's organisation. */
   public static final String ORG_ATTRIBUTE = "parasol.org";
@@ -42,7 +43,8 @@ public class DemoIdentityProvider implements IdentityProvider<UsernamePasswordAu
     if (expected == null
         || !MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
-      return Uni.createFrom().failure(new AuthenticationFailedException("wrong user name or password"));
+      return Uni.createFrom()
+          .failure(new AuthenticationFailedException("wrong user name or password"));
     }
     return Uni.createFrom()
         .item(

@@ -16,7 +16,9 @@ public class LoopbackGuard {
       @Observes StartupEvent event,
       IdentityConfig config,
       @ConfigProperty(name = "quarkus.http.host") String host) {
-    if (config.demoUsers().enabled() && !config.demoUsers().allowNonLoopback() && !isLoopback(host)) {
+    if (config.demoUsers().enabled()
+        && !config.demoUsers().allowNonLoopback()
+        && !isLoopback(host)) {
       throw new IllegalStateException(
           "the built-in demo users are enabled and the server would listen on "
               + host

@@ -38,20 +38,46 @@ class ProblemTest {
 
   @Test
   void unknownPathsAndBadIdsAre404() {
-    as("alice").get("/api/v1/nothing-here").then().statusCode(404).contentType("application/problem+json");
-    as("alice").get("/api/v1/runs/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
-    as("alice").get("/api/v1/runs/00000000-0000-0000-0000-000000000000").then().statusCode(404).contentType("application/problem+json");
+    as("alice")
+        .get("/api/v1/nothing-here")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    as("alice")
+        .get("/api/v1/runs/not-a-uuid")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    as("alice")
+        .get("/api/v1/runs/00000000-0000-0000-0000-000000000000")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
   }
 
   @Test
   void wrongMethodAndMediaType() {
-    as("alice").delete("/api/v1/apps").then().statusCode(405).contentType("application/problem+json");
-    as("alice").contentType("text/plain").body("x").post("/api/v1/runs").then().statusCode(415).contentType("application/problem+json");
+    as("alice")
+        .delete("/api/v1/apps")
+        .then()
+        .statusCode(405)
+        .contentType("application/problem+json");
+    as("alice")
+        .contentType("text/plain")
+        .body("x")
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(415)
+        .contentType("application/problem+json");
   }
 
   @Test
   void pageParametersOutOfRangeAre422() {
-    as("alice").get("/api/v1/runs?page=-1").then().statusCode(422).contentType("application/problem+json");
+    as("alice")
+        .get("/api/v1/runs?page=-1")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json");
     as("alice").get("/api/v1/apps?size=100000").then().statusCode(422);
     as("alice").get("/api/v1/runs?state=DANCING").then().statusCode(422);
   }
@@ -70,7 +96,17 @@ class ProblemTest {
 
   @Test
   void deeplyNestedJsonIsRefused() {
-    String deep = "{\"appId\":\"heat-transfer\",\"inputs\":{\"nx\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
-    as("alice").contentType("application/json").body(deep).post("/api/v1/runs").then().statusCode(400).contentType("application/problem+json");
+    String deep =
+        "{\"appId\":\"heat-transfer\",\"inputs\":{\"nx\":"
+            + "[".repeat(5000)
+            + "]".repeat(5000)
+            + "}}";
+    as("alice")
+        .contentType("application/json")
+        .body(deep)
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
   }
 }

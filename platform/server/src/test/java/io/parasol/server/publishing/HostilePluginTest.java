@@ -68,7 +68,8 @@ class HostilePluginTest {
 
   @Test
   void aSelfTestThatLoopsForever() throws IOException {
-    assertFails(PluginJars.variant(tmp, "loop", "4.2.0", Map.of()), "self-test", "did not finish within");
+    assertFails(
+        PluginJars.variant(tmp, "loop", "4.2.0", Map.of()), "self-test", "did not finish within");
   }
 
   @Test
@@ -90,7 +91,8 @@ class HostilePluginTest {
   void aSelfTestThatWritesOutsideItsWorkDirectory() throws IOException {
     Path target = Path.of("/tmp/parasol-escape.txt");
     Files.deleteIfExists(target);
-    assertFails(PluginJars.variant(tmp, "escape", "4.6.0", Map.of()), "self-test", "sandbox forbids");
+    assertFails(
+        PluginJars.variant(tmp, "escape", "4.6.0", Map.of()), "self-test", "sandbox forbids");
     assertFalse(Files.exists(target), "the plugin wrote outside its work directory");
   }
 
@@ -120,8 +122,13 @@ class HostilePluginTest {
     List<Map<String, Object>> checks = plugin.getList("report.checks");
     boolean found =
         checks.stream()
-            .anyMatch(c -> check.equals(c.get("name")) && Boolean.FALSE.equals(c.get("passed")) && String.valueOf(c.get("message")).contains(message));
-    assertTrue(found, "expected failed check " + check + " mentioning '" + message + "' in " + checks);
+            .anyMatch(
+                c ->
+                    check.equals(c.get("name"))
+                        && Boolean.FALSE.equals(c.get("passed"))
+                        && String.valueOf(c.get("message")).contains(message));
+    assertTrue(
+        found, "expected failed check " + check + " mentioning '" + message + "' in " + checks);
     as("victor").post("/api/v1/plugins/" + id + "/submit").then().statusCode(409);
   }
 }

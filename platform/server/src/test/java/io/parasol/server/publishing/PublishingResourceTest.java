@@ -36,17 +36,26 @@ class PublishingResourceTest {
     assertEquals("misbehaving-app", verified.getString("appId"));
     assertEquals("2.0.0", verified.getString("appVersion"));
     List<String> checks = verified.getList("report.checks.name");
-    assertEquals(List.of("archive", "compatibility", "descriptor", "sample-inputs", "self-test"), checks);
+    assertEquals(
+        List.of("archive", "compatibility", "descriptor", "sample-inputs", "self-test"), checks);
     assertTrue(verified.getBoolean("report.passed"));
 
     // Another vendor does not see it; an engineer may not; nobody anonymous may.
     as("ivy").get("/api/v1/plugins/" + id).then().statusCode(404);
     as("alice").get("/api/v1/plugins/" + id).then().statusCode(403);
-    given().get("/api/v1/plugins/" + id).then().statusCode(401).header("WWW-Authenticate", containsString("Basic"));
+    given()
+        .get("/api/v1/plugins/" + id)
+        .then()
+        .statusCode(401)
+        .header("WWW-Authenticate", containsString("Basic"));
 
     as("ivy").post("/api/v1/plugins/" + id + "/submit").then().statusCode(404);
     as("admin").post("/api/v1/plugins/" + id + "/approve").then().statusCode(409);
-    as("victor").post("/api/v1/plugins/" + id + "/submit").then().statusCode(200).body("status", equalTo("IN_REVIEW"));
+    as("victor")
+        .post("/api/v1/plugins/" + id + "/submit")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("IN_REVIEW"));
     as("victor").post("/api/v1/plugins/" + id + "/approve").then().statusCode(403);
     as("admin")
         .post("/api/v1/plugins/" + id + "/approve")
@@ -63,7 +72,11 @@ class PublishingResourceTest {
         .body("versions", hasItem("2.0.0"))
         .body("platformFields.id", equalTo(List.of("cores", "wallTimeMinutes", "partition")));
 
-    as("admin").post("/api/v1/plugins/" + id + "/unlist").then().statusCode(200).body("status", equalTo("UNLISTED"));
+    as("admin")
+        .post("/api/v1/plugins/" + id + "/unlist")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UNLISTED"));
     as("alice").get("/api/v1/apps/misbehaving-app?version=2.0.0").then().statusCode(422);
   }
 
@@ -89,10 +102,22 @@ class PublishingResourceTest {
         .statusCode(200)
         .body("status", equalTo("REJECTED"))
         .body("reviewReason", equalTo("the licence terms are missing"));
-    as("admin").post("/api/v1/plugins/" + id + "/approve").then().statusCode(409).body("detail", containsString("REJECTED"));
+    as("admin")
+        .post("/api/v1/plugins/" + id + "/approve")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("REJECTED"));
 
     // A rejected version frees its number: the vendor may upload it again.
-    String again = Api.upload("victor", PluginJars.variant(java.nio.file.Files.createDirectories(tmp.resolve("again")), "ok", "2.1.0", Map.of()).toFile());
+    String again =
+        Api.upload(
+            "victor",
+            PluginJars.variant(
+                    java.nio.file.Files.createDirectories(tmp.resolve("again")),
+                    "ok",
+                    "2.1.0",
+                    Map.of())
+                .toFile());
     assertEquals("VERIFIED", Api.awaitVerified("victor", again).getString("status"));
   }
 
@@ -103,33 +128,59 @@ class PublishingResourceTest {
     String duplicate = Api.upload("victor", PluginJars.MISBEHAVING.toFile());
     JsonPath dup = Api.awaitVerified("victor", duplicate);
     assertEquals("VERIFICATION_FAILED", dup.getString("status"));
-    assertTrue(dup.getString("report.checks.find { it.name == 'listing' }.message").contains("already exists"));
+    assertTrue(
+        dup.getString("report.checks.find { it.name == 'listing' }.message")
+            .contains("already exists"));
 
     String stolen = Api.upload("ivy", PluginJars.variant(tmp, "ok", "9.0.0", Map.of()).toFile());
     JsonPath theft = Api.awaitVerified("ivy", stolen);
     assertEquals("VERIFICATION_FAILED", theft.getString("status"));
-    assertTrue(theft.getString("report.checks.find { it.name == 'listing' }.message").contains("another vendor"));
+    assertTrue(
+        theft
+            .getString("report.checks.find { it.name == 'listing' }.message")
+            .contains("another vendor"));
   }
 
   @Test
   void vendorsListOnlyTheirOwnPlugins() {
     Fixtures.heatTransferPublished();
     Fixtures.misbehavingAppPublished();
-    as("ivy").get("/api/v1/plugins").then().statusCode(200).body("items.vendor", everyItem(equalTo("thermosoft")));
-    as("victor").get("/api/v1/plugins").then().statusCode(200).body("items.vendor", everyItem(equalTo("fluidworks")));
+    as("ivy")
+        .get("/api/v1/plugins")
+        .then()
+        .statusCode(200)
+        .body("items.vendor", everyItem(equalTo("thermosoft")));
+    as("victor")
+        .get("/api/v1/plugins")
+        .then()
+        .statusCode(200)
+        .body("items.vendor", everyItem(equalTo("fluidworks")));
     as("admin")
         .get("/api/v1/plugins?size=200")
         .then()
         .statusCode(200)
         .body("items.vendor", hasItem("thermosoft"))
         .body("items.vendor", hasItem("fluidworks"));
-    as("admin").get("/api/v1/plugins?size=0").then().statusCode(422).body("errors.field", hasItem("size"));
+    as("admin")
+        .get("/api/v1/plugins?size=0")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("size"));
   }
 
   @Test
   void uploadNeedsAFileAndTheIsvRole() throws IOException {
-    as("victor").multiPart("other", "x").post("/api/v1/plugins").then().statusCode(422).body("errors.field", hasItem("file"));
-    as("alice").multiPart("file", PluginJars.MISBEHAVING.toFile()).post("/api/v1/plugins").then().statusCode(403);
+    as("victor")
+        .multiPart("other", "x")
+        .post("/api/v1/plugins")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("file"));
+    as("alice")
+        .multiPart("file", PluginJars.MISBEHAVING.toFile())
+        .post("/api/v1/plugins")
+        .then()
+        .statusCode(403);
   }
 
   @Test
@@ -144,14 +195,24 @@ class PublishingResourceTest {
     as("alice").get("/api/v1/apps?q=conduction").then().body("items.id", hasItem("heat-transfer"));
     as("alice").get("/api/v1/apps?q=nothing-matches-this").then().body("total", equalTo(0));
     as("alice").get("/api/v1/apps?tag=heat").then().body("items.id", hasItem("heat-transfer"));
-    as("alice").get("/api/v1/apps?industry=astrology").then().statusCode(422).body("errors.field", hasItem("industry"));
+    as("alice")
+        .get("/api/v1/apps?industry=astrology")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("industry"));
     as("alice")
         .get("/api/v1/apps/heat-transfer")
         .then()
         .statusCode(200)
         .body("form.sections.id", hasItem("material"))
-        .body("form.sections.find { it.id == 'material' }.fields.find { it.id == 'conductivity' }.visibleWhen.field", equalTo("material"))
+        .body(
+            "form.sections.find { it.id == 'material' }.fields.find { it.id == 'conductivity' }.visibleWhen.field",
+            equalTo("material"))
         .body("defaults.nx", equalTo(51));
-    as("alice").get("/api/v1/apps/no-such-app").then().statusCode(404).contentType("application/problem+json");
+    as("alice")
+        .get("/api/v1/apps/no-such-app")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
   }
 }

@@ -28,7 +28,8 @@ class IdempotentLaunchTest {
   void concurrentRetriesCreateOneRun() throws Exception {
     Fixtures.heatTransferPublished();
     String key = "concurrent-" + System.nanoTime();
-    Map<String, Object> body = Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
+    Map<String, Object> body =
+        Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
     int clients = 8;
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -38,7 +39,12 @@ class IdempotentLaunchTest {
           pool.submit(
               () -> {
                 go.await();
-                var response = as("alice").header("Idempotency-Key", key).contentType("application/json").body(body).post("/api/v1/runs");
+                var response =
+                    as("alice")
+                        .header("Idempotency-Key", key)
+                        .contentType("application/json")
+                        .body(body)
+                        .post("/api/v1/runs");
                 int status = response.statusCode();
                 if (status != 200 && status != 201) {
                   throw new AssertionError("status " + status + ": " + response.asString());
@@ -53,7 +59,9 @@ class IdempotentLaunchTest {
     }
     pool.shutdown();
     assertEquals(1, ids.size(), "distinct runs: " + ids);
-    long stored = QuarkusTransaction.requiringNew().call(() -> Run.count("org = ?1 and idempotencyKey = ?2", "acme", key));
+    long stored =
+        QuarkusTransaction.requiringNew()
+            .call(() -> Run.count("org = ?1 and idempotencyKey = ?2", "acme", key));
     assertEquals(1, stored);
     Api.awaitEnd("alice", ids.iterator().next());
   }

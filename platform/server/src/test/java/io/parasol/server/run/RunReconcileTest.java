@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.server.Api;
 import io.parasol.server.Fixtures;
+import io.parasol.server.compute.LocalBackend;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import io.parasol.server.compute.LocalBackend;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -29,14 +29,20 @@ class RunReconcileTest {
     String id =
         as("alice")
             .contentType("application/json")
-            .body(Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1)))
+            .body(
+                Map.of(
+                    "appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1)))
             .post("/api/v1/runs")
             .then()
             .statusCode(201)
             .extract()
             .path("id");
     Api.awaitEnd("alice", id);
-    Api.poll(Duration.ofSeconds(30), () -> local.isRunning(UUID.fromString(id)), running -> !running, "the worker to exit");
+    Api.poll(
+        Duration.ofSeconds(30),
+        () -> local.isRunning(UUID.fromString(id)),
+        running -> !running,
+        "the worker to exit");
 
     // Put the run back as a crashed server would have left it: RUNNING, its worker dead.
     Process gone = new ProcessBuilder("true").start();
@@ -57,6 +63,8 @@ class RunReconcileTest {
     JsonPath run = Api.awaitEnd("alice", id);
     assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
     assertEquals(2, run.getInt("attempt"));
-    assertTrue(run.getList("transitions.reason").stream().anyMatch(r -> r.toString().contains("queued again")));
+    assertTrue(
+        run.getList("transitions.reason").stream()
+            .anyMatch(r -> r.toString().contains("queued again")));
   }
 }

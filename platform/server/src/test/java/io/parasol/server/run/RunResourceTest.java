@@ -35,25 +35,37 @@ class RunResourceTest {
   }
 
   static String launch(String user, Map<String, Object> body) {
-    return as(user).contentType("application/json").body(body).post("/api/v1/runs").then().statusCode(201).extract().path("id");
+    return as(user)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
   }
 
   static String misbehave(String behaviour, Map<String, Object> more) {
     Map<String, Object> inputs = new java.util.HashMap<>(more);
     inputs.put("behaviour", behaviour);
-    return launch("alice", Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", inputs));
+    return launch(
+        "alice", Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", inputs));
   }
 
   @Test
   void aHeatTransferRunSucceedsAndItsOutputsDownload() throws IOException {
     String sha = as("alice").get("/api/v1/apps/heat-transfer").then().extract().path("jarSha256");
-    String id = launch("alice", Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 21, "ny", 11, "duration", 10)));
+    String id =
+        launch(
+            "alice",
+            Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 21, "ny", 11, "duration", 10)));
 
     JsonPath run = Api.awaitEnd("alice", id);
     assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
     assertEquals(sha, run.getString("jarSha256"));
     assertEquals("1.0.0", run.getString("appVersion"));
-    assertEquals(List.of("QUEUED", "SCHEDULED", "RUNNING", "SUCCEEDED"), run.getList("transitions.to"));
+    assertEquals(
+        List.of("QUEUED", "SCHEDULED", "RUNNING", "SUCCEEDED"), run.getList("transitions.to"));
     assertEquals(1.0, run.getDouble("progress"));
     assertNotNull(run.getString("startedAt"));
     assertEquals(21, run.getInt("inputs.nx"));
@@ -64,18 +76,47 @@ class RunResourceTest {
         .then()
         .statusCode(200)
         .body("name", hasItems("temperature.csv", "heatmap.png", "summary.json"));
-    String csv = as("alice").get("/api/v1/runs/" + id + "/outputs/temperature.csv").then().statusCode(200).contentType("text/csv").extract().asString();
+    String csv =
+        as("alice")
+            .get("/api/v1/runs/" + id + "/outputs/temperature.csv")
+            .then()
+            .statusCode(200)
+            .contentType("text/csv")
+            .extract()
+            .asString();
     List<String> lines = csv.lines().toList();
     assertEquals("x_m,y_m,temperature_c", lines.get(0));
     assertEquals(1 + 21 * 11, lines.size());
-    byte[] png = as("alice").get("/api/v1/runs/" + id + "/outputs/heatmap.png").then().statusCode(200).contentType("image/png").extract().asByteArray();
+    byte[] png =
+        as("alice")
+            .get("/api/v1/runs/" + id + "/outputs/heatmap.png")
+            .then()
+            .statusCode(200)
+            .contentType("image/png")
+            .extract()
+            .asByteArray();
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
     assertTrue(image.getWidth() > 100, "heat map width " + image.getWidth());
-    double centre = as("alice").get("/api/v1/runs/" + id + "/outputs/summary.json").then().statusCode(200).extract().jsonPath().getDouble("centreTemperatureC");
+    double centre =
+        as("alice")
+            .get("/api/v1/runs/" + id + "/outputs/summary.json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getDouble("centreTemperatureC");
     assertTrue(centre > 20 && centre < 100, "centre " + centre);
-    as("alice").get("/api/v1/runs/" + id + "/logs").then().statusCode(200).body(containsString("done: centre"));
+    as("alice")
+        .get("/api/v1/runs/" + id + "/logs")
+        .then()
+        .statusCode(200)
+        .body(containsString("done: centre"));
     as("alice").get("/api/v1/runs/" + id + "/outputs/..%2Fspec.json").then().statusCode(404);
-    as("alice").get("/api/v1/runs?state=SUCCEEDED").then().statusCode(200).body("items.id", hasItem(id));
+    as("alice")
+        .get("/api/v1/runs?state=SUCCEEDED")
+        .then()
+        .statusCode(200)
+        .body("items.id", hasItem(id));
   }
 
   @Test
@@ -87,21 +128,62 @@ class RunResourceTest {
                 "appId",
                 "heat-transfer",
                 "inputs",
-                Map.of("nx", "many", "length", -1, "material", "unobtainium", "cores", 99, "colour", "red")))
+                Map.of(
+                    "nx",
+                    "many",
+                    "length",
+                    -1,
+                    "material",
+                    "unobtainium",
+                    "cores",
+                    99,
+                    "colour",
+                    "red")))
         .post("/api/v1/runs")
         .then()
         .statusCode(422)
         .contentType("application/problem+json")
-        .body("errors.field", hasItems("inputs.nx", "inputs.length", "inputs.material", "inputs.cores", "inputs.colour"))
+        .body(
+            "errors.field",
+            hasItems(
+                "inputs.nx", "inputs.length", "inputs.material", "inputs.cores", "inputs.colour"))
         .body("errors.find { it.field == 'inputs.length' }.message", containsString("at least"));
-    as("alice").contentType("application/json").body(Map.of("inputs", Map.of())).post("/api/v1/runs").then().statusCode(422).body("errors.field", hasItem("appId"));
-    as("alice").contentType("application/json").body(Map.of("appId", "no-such-app")).post("/api/v1/runs").then().statusCode(422);
-    as("alice").contentType("application/json").body("{\"appId\": ").post("/api/v1/runs").then().statusCode(400).contentType("application/problem+json");
-    as("alice").contentType("application/json").body(Map.of("appId", "heat-transfer", "version", "0.0.1")).post("/api/v1/runs").then().statusCode(422).body("errors.field", hasItem("version"));
+    as("alice")
+        .contentType("application/json")
+        .body(Map.of("inputs", Map.of()))
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("appId"));
+    as("alice")
+        .contentType("application/json")
+        .body(Map.of("appId", "no-such-app"))
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(422);
+    as("alice")
+        .contentType("application/json")
+        .body("{\"appId\": ")
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    as("alice")
+        .contentType("application/json")
+        .body(Map.of("appId", "heat-transfer", "version", "0.0.1"))
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("version"));
     // A custom material needs its hidden fields; they appear when the condition holds.
     as("alice")
         .contentType("application/json")
-        .body(Map.of("appId", "heat-transfer", "inputs", Map.of("material", "custom", "conductivity", -5)))
+        .body(
+            Map.of(
+                "appId",
+                "heat-transfer",
+                "inputs",
+                Map.of("material", "custom", "conductivity", -5)))
         .post("/api/v1/runs")
         .then()
         .statusCode(422)
@@ -110,10 +192,29 @@ class RunResourceTest {
 
   @Test
   void aRetryWithTheSameIdempotencyKeyReturnsTheSameRun() {
-    Map<String, Object> body = Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
+    Map<String, Object> body =
+        Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
     String key = "retry-" + System.nanoTime();
-    String first = as("alice").header("Idempotency-Key", key).contentType("application/json").body(body).post("/api/v1/runs").then().statusCode(201).extract().path("id");
-    String second = as("alice").header("Idempotency-Key", key).contentType("application/json").body(body).post("/api/v1/runs").then().statusCode(200).extract().path("id");
+    String first =
+        as("alice")
+            .header("Idempotency-Key", key)
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String second =
+        as("alice")
+            .header("Idempotency-Key", key)
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("id");
     assertEquals(first, second);
     as("alice")
         .header("Idempotency-Key", key)
@@ -124,7 +225,16 @@ class RunResourceTest {
         .statusCode(422)
         .body("errors.field", hasItem("Idempotency-Key"));
     // Keys are per org: bob's identical key is another run.
-    String bobs = as("bob").header("Idempotency-Key", key).contentType("application/json").body(body).post("/api/v1/runs").then().statusCode(201).extract().path("id");
+    String bobs =
+        as("bob")
+            .header("Idempotency-Key", key)
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
     assertFalse(bobs.equals(first));
     Api.awaitEnd("alice", first);
     Api.awaitEnd("bob", bobs);
@@ -134,7 +244,12 @@ class RunResourceTest {
   void aRunningRunCanBeCancelledOnce() {
     String id = misbehave("sleep", Map.of("seconds", 60));
     Api.awaitState("alice", id, "RUNNING");
-    as("alice").post("/api/v1/runs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED")).body("reason", containsString("alice"));
+    as("alice")
+        .post("/api/v1/runs/" + id + "/cancel")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("CANCELLED"))
+        .body("reason", containsString("alice"));
     as("alice").post("/api/v1/runs/" + id + "/cancel").then().statusCode(409);
   }
 
@@ -156,7 +271,8 @@ class RunResourceTest {
           JsonPath run = Api.awaitEnd("alice", id);
           String[] parts = outcome.split(":", 2);
           assertEquals(parts[0], run.getString("state"), run.prettify());
-          assertTrue(run.getString("reason").contains(parts[1]), "reason: " + run.getString("reason"));
+          assertTrue(
+              run.getString("reason").contains(parts[1]), "reason: " + run.getString("reason"));
         });
     assertFalse(Files.exists(escape), "a solver wrote outside its work directory");
     io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
@@ -165,16 +281,31 @@ class RunResourceTest {
   @Test
   void fileInputsComeFromTheWorkspace() {
     String name = "data-" + System.nanoTime() + ".txt";
-    as("alice").multiPart("file", name, "hello parasol".getBytes()).post("/api/v1/files").then().statusCode(201);
+    as("alice")
+        .multiPart("file", name, "hello parasol".getBytes())
+        .post("/api/v1/files")
+        .then()
+        .statusCode(201);
     String id = misbehave("ok", Map.of("data", name));
     JsonPath run = Api.awaitEnd("alice", id);
     assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
     assertEquals(name, run.getString("inputFiles.data"));
-    as("alice").get("/api/v1/runs/" + id + "/outputs/data-copy.txt").then().statusCode(200).body(equalTo("hello parasol"));
+    as("alice")
+        .get("/api/v1/runs/" + id + "/outputs/data-copy.txt")
+        .then()
+        .statusCode(200)
+        .body(equalTo("hello parasol"));
 
     as("alice")
         .contentType("application/json")
-        .body(Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", Map.of("data", "missing.txt")))
+        .body(
+            Map.of(
+                "appId",
+                "misbehaving-app",
+                "version",
+                "1.0.0",
+                "inputs",
+                Map.of("data", "missing.txt")))
         .post("/api/v1/runs")
         .then()
         .statusCode(422)
@@ -182,7 +313,8 @@ class RunResourceTest {
     // bob's workspace does not have alice's file
     as("bob")
         .contentType("application/json")
-        .body(Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", Map.of("data", name)))
+        .body(
+            Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", Map.of("data", name)))
         .post("/api/v1/runs")
         .then()
         .statusCode(422);
@@ -192,7 +324,9 @@ class RunResourceTest {
   void theRunTokenWorksOnlyForItsRunAndOnlyWhileItRuns() throws IOException {
     String id = misbehave("ok", Map.of());
     Api.awaitEnd("alice", id);
-    String token = JsonPath.from(Files.readString(Path.of("target/test-data/runs", id, "spec.json"))).getString("token");
+    String token =
+        JsonPath.from(Files.readString(Path.of("target/test-data/runs", id, "spec.json")))
+            .getString("token");
     String events = "[{\"type\":\"PROGRESS\",\"progress\":0.5}]";
     io.restassured.RestAssured.given()
         .header("Authorization", "Bearer " + token)

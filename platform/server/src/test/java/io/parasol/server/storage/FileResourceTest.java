@@ -27,7 +27,11 @@ class FileResourceTest {
         .body("sha256", equalTo(sha("a,b\n1,2\n")));
     as("alice").get("/api/v1/files").then().statusCode(200).body("name", hasItem(name));
     as("alice").get("/api/v1/files/" + name).then().statusCode(200).body(equalTo("a,b\n1,2\n"));
-    as("alice").multiPart("file", name, "again".getBytes()).post("/api/v1/files").then().statusCode(409);
+    as("alice")
+        .multiPart("file", name, "again".getBytes())
+        .post("/api/v1/files")
+        .then()
+        .statusCode(409);
 
     as("bob").get("/api/v1/files/" + name).then().statusCode(404);
     as("bob").delete("/api/v1/files/" + name).then().statusCode(404);
@@ -39,7 +43,10 @@ class FileResourceTest {
 
   @Test
   void pathTraversalAndBadNamesAreRefused() {
-    for (String bad : new String[] {"../../etc/passwd", "..", ".hidden", "a/b.txt", "a\\b.txt", "x".repeat(300)}) {
+    for (String bad :
+        new String[] {
+          "../../etc/passwd", "..", ".hidden", "a/b.txt", "a\\b.txt", "x".repeat(300)
+        }) {
       as("alice")
           .multiPart("file", "ok.txt", "x".getBytes())
           .multiPart("name", bad)

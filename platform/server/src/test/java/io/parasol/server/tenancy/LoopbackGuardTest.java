@@ -21,7 +21,8 @@ class LoopbackGuardTest {
   @Test
   void demoUsersOnAPublicAddressStopTheStartUnlessAllowed() {
     LoopbackGuard guard = new LoopbackGuard();
-    assertThrows(IllegalStateException.class, () -> guard.check(null, config(true, false), "0.0.0.0"));
+    assertThrows(
+        IllegalStateException.class, () -> guard.check(null, config(true, false), "0.0.0.0"));
     guard.check(null, config(true, true), "0.0.0.0");
     guard.check(null, config(false, false), "0.0.0.0");
     guard.check(null, config(true, false), "127.0.0.1");
@@ -50,5 +51,4 @@ class LoopbackGuardTest {
       }
     };
   }
-
 }

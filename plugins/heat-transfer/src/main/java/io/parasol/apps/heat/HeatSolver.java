@@ -9,9 +9,9 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
- * Explicit forward-time, centred-space (FTCS) finite differences for the 2D heat equation
- * ∂T/∂t = α∇²T with Dirichlet edges, using a time step inside the scheme's stability limit. Rows
- * are split into bands across the allocated cores.
+ * Explicit forward-time, centred-space (FTCS) finite differences for the 2D heat equation ∂T/∂t =
+ * α∇²T with Dirichlet edges, using a time step inside the scheme's stability limit. Rows are split
+ * into bands across the allocated cores.
  */
 public final class HeatSolver {
 
@@ -83,7 +83,14 @@ public final class HeatSolver {
   }
 
   private static double advance(
-      double[][] t, double[][] next, double rx, double ry, int nx, int ny, int bands, ExecutorService pool)
+      double[][] t,
+      double[][] next,
+      double rx,
+      double ry,
+      int nx,
+      int ny,
+      int bands,
+      ExecutorService pool)
       throws InterruptedException {
     if (pool == null) {
       return band(t, next, rx, ry, nx, 1, ny - 1);
@@ -106,7 +113,8 @@ public final class HeatSolver {
     return max;
   }
 
-  private static double band(double[][] t, double[][] next, double rx, double ry, int nx, int from, int to) {
+  private static double band(
+      double[][] t, double[][] next, double rx, double ry, int nx, int from, int to) {
     double max = 0;
     for (int j = from; j < to; j++) {
       double[] row = t[j];

@@ -95,10 +95,22 @@ public class HeatTransferApp implements SimulationApp {
         Section.of(
             "boundary",
             "Temperatures",
-            NumberField.of("left", "Left edge").withUnit("°C").withRange(-273.15, 5000).withDefault(100),
-            NumberField.of("right", "Right edge").withUnit("°C").withRange(-273.15, 5000).withDefault(20),
-            NumberField.of("bottom", "Bottom edge").withUnit("°C").withRange(-273.15, 5000).withDefault(20),
-            NumberField.of("top", "Top edge").withUnit("°C").withRange(-273.15, 5000).withDefault(20),
+            NumberField.of("left", "Left edge")
+                .withUnit("°C")
+                .withRange(-273.15, 5000)
+                .withDefault(100),
+            NumberField.of("right", "Right edge")
+                .withUnit("°C")
+                .withRange(-273.15, 5000)
+                .withDefault(20),
+            NumberField.of("bottom", "Bottom edge")
+                .withUnit("°C")
+                .withRange(-273.15, 5000)
+                .withDefault(20),
+            NumberField.of("top", "Top edge")
+                .withUnit("°C")
+                .withRange(-273.15, 5000)
+                .withDefault(20),
             NumberField.of("initial", "Initial plate temperature")
                 .withUnit("°C")
                 .withRange(-273.15, 5000)
@@ -106,7 +118,10 @@ public class HeatTransferApp implements SimulationApp {
         Section.of(
             "time",
             "Time",
-            NumberField.of("duration", "Simulated time").withUnit("s").withRange(0.001, 1e7).withDefault(60),
+            NumberField.of("duration", "Simulated time")
+                .withUnit("s")
+                .withRange(0.001, 1e7)
+                .withDefault(60),
             BooleanField.of("writeCsv", "Write the temperature field as CSV", true)));
   }
 
@@ -196,9 +211,24 @@ public class HeatTransferApp implements SimulationApp {
             "{\n  \"minTemperatureC\": %.6f,\n  \"maxTemperatureC\": %.6f,\n  \"meanTemperatureC\": %.6f,\n"
                 + "  \"centreTemperatureC\": %.6f,\n  \"steps\": %d,\n  \"timeStepS\": %.6g,\n"
                 + "  \"diffusivityM2PerS\": %.6g,\n  \"gridPoints\": [%d, %d],\n  \"solverSeconds\": %.3f\n}\n",
-            min, max, mean, centre, result.steps(), result.dt(), plate.diffusivity(), plate.nx(), plate.ny(), seconds);
+            min,
+            max,
+            mean,
+            centre,
+            result.steps(),
+            result.dt(),
+            plate.diffusivity(),
+            plate.nx(),
+            plate.ny(),
+            seconds);
     Files.writeString(out.resolve("summary.json"), summary, StandardCharsets.UTF_8);
-    context.info(String.format(Locale.ROOT, "done: centre %.3f °C, %d steps in %.2f s", centre, result.steps(), seconds));
+    context.info(
+        String.format(
+            Locale.ROOT,
+            "done: centre %.3f °C, %d steps in %.2f s",
+            centre,
+            result.steps(),
+            seconds));
   }
 
   private static void writeCsv(Plate plate, double[][] field, Path csv) throws IOException {
@@ -206,7 +236,9 @@ public class HeatTransferApp implements SimulationApp {
       w.write("x_m,y_m,temperature_c\n");
       for (int j = 0; j < plate.ny(); j++) {
         for (int i = 0; i < plate.nx(); i++) {
-          w.write(String.format(Locale.ROOT, "%.6g,%.6g,%.6f\n", i * plate.dx(), j * plate.dy(), field[j][i]));
+          w.write(
+              String.format(
+                  Locale.ROOT, "%.6g,%.6g,%.6f\n", i * plate.dx(), j * plate.dy(), field[j][i]));
         }
       }
     }

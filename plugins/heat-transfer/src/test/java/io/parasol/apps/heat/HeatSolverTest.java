@@ -37,7 +37,8 @@ class HeatSolverTest {
         worst = Math.max(worst, Math.abs(result.field()[j][i] - exact));
       }
     }
-    assertTrue(worst < TOLERANCE_C, "max deviation " + worst + " °C exceeds " + TOLERANCE_C + " °C");
+    assertTrue(
+        worst < TOLERANCE_C, "max deviation " + worst + " °C exceeds " + TOLERANCE_C + " °C");
     // The centre has cooled noticeably but not completely: the test would catch a frozen field.
     double centre = result.field()[n / 2][n / 2];
     assertTrue(centre > 30 && centre < 90, "centre temperature " + centre);
@@ -65,7 +66,8 @@ class HeatSolverTest {
   @Test
   void timeStepIsInsideTheStabilityLimit() {
     Plate plate = new Plate(L, L, 101, 51, ALUMINIUM, 0, 0, 0, 0, 0, 100);
-    double limit = 1 / (2 * ALUMINIUM * (1 / (plate.dx() * plate.dx()) + 1 / (plate.dy() * plate.dy())));
+    double limit =
+        1 / (2 * ALUMINIUM * (1 / (plate.dx() * plate.dx()) + 1 / (plate.dy() * plate.dy())));
     assertTrue(plate.stableTimeStep() < limit);
   }
 
@@ -77,7 +79,12 @@ class HeatSolverTest {
         if (decay < 1e-16) {
           break;
         }
-        sum += 16 / (m * k * Math.PI * Math.PI) * Math.sin(m * Math.PI * x / L) * Math.sin(k * Math.PI * y / L) * decay;
+        sum +=
+            16
+                / (m * k * Math.PI * Math.PI)
+                * Math.sin(m * Math.PI * x / L)
+                * Math.sin(k * Math.PI * y / L)
+                * decay;
       }
     }
     return T0 * sum;
