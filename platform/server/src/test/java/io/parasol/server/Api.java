@@ -7,6 +7,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.io.File;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /** REST Assured helpers: the demo users, uploads, and waiting for asynchronous states. */
@@ -20,6 +21,30 @@ public final class Api {
   /** A request as a demo user (password = name). */
   public static RequestSpecification as(String user) {
     return given().auth().preemptive().basic(user, user);
+  }
+
+  /** Inputs of a trivial heat-transfer run: a tiny grid, one simulated second. */
+  public static final Map<String, Object> TRIVIAL_HEAT =
+      Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
+
+  /** Launches a run as {@code user}, expects 201 and returns the run id. */
+  public static String launch(String user, Map<String, Object> body) {
+    return as(user)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  /** Launches a run of the test plugin doing {@code behaviour}, as alice. */
+  public static String misbehave(String behaviour, Map<String, Object> moreInputs) {
+    Map<String, Object> inputs = new java.util.HashMap<>(moreInputs);
+    inputs.put("behaviour", behaviour);
+    return launch(
+        "alice", Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", inputs));
   }
 
   /** Uploads a plugin jar as an ISV and returns the upload id. */

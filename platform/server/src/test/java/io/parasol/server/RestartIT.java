@@ -51,7 +51,7 @@ class RestartIT {
 
   @Test
   void aSurvivingWorkerIsAdoptedAfterARestart() throws Exception {
-    String id = sleepRun(6);
+    String id = Api.misbehave("sleep", Map.of("seconds", 6));
     Api.awaitState("alice", id, "RUNNING");
     List<ProcessHandle> workers = server.descendants().toList();
     assertFalse(workers.isEmpty(), "the run's worker should be a child of the server");
@@ -67,7 +67,7 @@ class RestartIT {
 
   @Test
   void aRunWhoseWorkerDiedWithTheServerIsQueuedAgain() throws Exception {
-    String id = sleepRun(3);
+    String id = Api.misbehave("sleep", Map.of("seconds", 3));
     Api.awaitState("alice", id, "RUNNING");
 
     kill(server, true);
@@ -79,24 +79,6 @@ class RestartIT {
     assertTrue(
         run.getList("transitions.reason").stream()
             .anyMatch(r -> r.toString().contains("queued again")));
-  }
-
-  private static String sleepRun(int seconds) {
-    return Api.as("alice")
-        .contentType("application/json")
-        .body(
-            Map.of(
-                "appId",
-                "misbehaving-app",
-                "version",
-                "1.0.0",
-                "inputs",
-                Map.of("behaviour", "sleep", "seconds", seconds)))
-        .post("/api/v1/runs")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("id");
   }
 
   private static Process startServer() throws IOException {

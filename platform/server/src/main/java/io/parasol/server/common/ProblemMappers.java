@@ -93,6 +93,15 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Exception e, UriInfo uri) {
+    if (isConcurrentUpdate(e)) {
+      return respond(
+          409,
+          "Conflict",
+          "the resource was changed by another request at the same time; read it again and retry",
+          uri,
+          List.of(),
+          Map.of());
+    }
     LOG.error("unexpected failure at " + (uri == null ? "?" : uri.getPath()), e);
     return respond(
         500,
@@ -101,6 +110,22 @@ public class ProblemMappers {
         uri,
         List.of(),
         Map.of());
+  }
+
+  /** Whether an optimistic-locking failure is anywhere in the causes or suppressed exceptions. */
+  static boolean isConcurrentUpdate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof jakarta.persistence.OptimisticLockException
+          || t instanceof org.hibernate.StaleStateException) {
+        return true;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (isConcurrentUpdate(suppressed)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static Response respond(

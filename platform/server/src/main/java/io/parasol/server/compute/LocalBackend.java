@@ -155,7 +155,6 @@ public class LocalBackend implements ComputeBackend {
         .whenComplete(
             (p, error) -> {
               handle.deadline.cancel(false);
-              running.remove(runId);
               release(handle.cores);
               int exit = child.map(Process::exitValue).orElse(-1);
               String tail =
@@ -164,6 +163,9 @@ public class LocalBackend implements ComputeBackend {
                 listener.onExit(runId, attempt, exit, handle.ending.get(), tail);
               } catch (RuntimeException e) {
                 LOG.errorf(e, "handling the end of run %s failed", runId);
+              } finally {
+                // Only now: isRunning(runId) false means the end has been fully recorded.
+                running.remove(runId);
               }
             });
   }

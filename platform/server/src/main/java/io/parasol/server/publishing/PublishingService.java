@@ -1,11 +1,11 @@
 package io.parasol.server.publishing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.protocol.AppDescriptor;
 import io.parasol.protocol.VerificationReport;
 import io.parasol.protocol.VerificationReport.Check;
 import io.parasol.server.common.Hashing;
+import io.parasol.server.common.JsonText;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.storage.DataDirectory;
@@ -138,7 +138,7 @@ public class PublishingService {
               if (d != null) {
                 p.appId = d.manifest().id();
                 p.appVersion = d.manifest().version();
-                p.descriptor = write(d);
+                p.descriptor = JsonText.write(json, d);
               }
               if (report.passed()) {
                 Optional<String> clash = clash(p);
@@ -148,7 +148,7 @@ public class PublishingService {
                   finalReport = new VerificationReport(false, checks, d);
                 }
               }
-              p.report = write(finalReport);
+              p.report = JsonText.write(json, finalReport);
               p.updatedAt = Instant.now();
               if (!finalReport.passed()) {
                 p.status = PluginStatus.VERIFICATION_FAILED;
@@ -342,7 +342,11 @@ public class PublishingService {
 
   private PublishedApp published(Plugin p) {
     return new PublishedApp(
-        p.id, p.vendorOrg, p.jarSha256, read(p.descriptor, AppDescriptor.class), p.publishedAt);
+        p.id,
+        p.vendorOrg,
+        p.jarSha256,
+        JsonText.read(json, p.descriptor, AppDescriptor.class),
+        p.publishedAt);
   }
 
   private PluginView view(Plugin p) {
@@ -356,27 +360,11 @@ public class PublishingService {
         p.status,
         p.appId,
         p.appVersion,
-        p.report == null ? null : read(p.report, VerificationReport.class),
+        p.report == null ? null : JsonText.read(json, p.report, VerificationReport.class),
         p.reviewReason,
         p.reviewedBy,
         p.createdAt,
         p.updatedAt,
         p.publishedAt);
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private <T> T read(String text, Class<T> type) {
-    try {
-      return json.readValue(text, type);
-    } catch (IOException e) {
-      throw new IllegalStateException("stored " + type.getSimpleName() + " is unreadable", e);
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.parasol.server.publishing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.protocol.VerificationReport;
 import io.parasol.protocol.VerificationReport.Check;
+import io.parasol.server.common.FileTrees;
 import io.parasol.server.compute.SandboxedWorker;
 import io.parasol.server.storage.DataDirectory;
 import jakarta.annotation.PreDestroy;
@@ -11,14 +12,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,7 +92,7 @@ public class VerificationService {
             (System.nanoTime() - t0) / 1_000_000);
 
     Path dir = data.verifyDir(pluginId);
-    deleteTree(dir);
+    FileTrees.deleteTree(dir);
     Files.createDirectories(dir);
     Path report = dir.resolve("report.json");
     Path console = dir.resolve("console.txt");
@@ -141,7 +140,7 @@ public class VerificationService {
     } else {
       result = new VerificationReport(fromWorker.passed(), checks, fromWorker.descriptor());
     }
-    deleteTree(dir.resolve("work"));
+    FileTrees.deleteTree(dir.resolve("work"));
     return result;
   }
 
@@ -155,17 +154,6 @@ public class VerificationService {
           "the plugin wrote too much to standard output; the worker stopped it";
       default -> "the worker exited with code " + code + ": " + SandboxedWorker.tail(console, 400);
     };
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   @PreDestroy

@@ -10,7 +10,9 @@ import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.FormValidation;
 import io.parasol.server.catalog.CatalogService;
 import io.parasol.server.catalog.PlatformFields;
+import io.parasol.server.common.FileTrees;
 import io.parasol.server.common.Hashing;
+import io.parasol.server.common.JsonText;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.common.ProblemException.FieldProblem;
@@ -175,8 +177,8 @@ public class RunService {
     run.appVersion = app.version();
     run.pluginId = app.pluginId();
     run.jarSha256 = app.jarSha256();
-    run.inputs = write(validation.values());
-    run.inputFiles = write(inputFiles);
+    run.inputs = JsonText.write(json, validation.values());
+    run.inputFiles = JsonText.write(json, inputFiles);
     run.cores = cores;
     run.memoryMb = cores * app.descriptor().resources().memoryPerCoreMb();
     run.wallTimeSeconds = Math.max(1, Math.round(wallMinutes * 60));
@@ -296,8 +298,10 @@ public class RunService {
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
-                  Run run = visible(caller, id);
-                  run = Run.findById(run.id, LockModeType.PESSIMISTIC_WRITE);
+                  Run run = Run.findById(id, LockModeType.PESSIMISTIC_WRITE);
+                  if (run == null || !caller.canSee(run.org)) {
+                    throw ProblemException.notFound("run " + id);
+                  }
                   if (caller.role() != Role.ENGINEER && !caller.isAdmin()) {
                     throw ProblemException.forbidden("only engineers and admins cancel runs");
                   }
@@ -342,8 +346,8 @@ public class RunService {
         run.progress,
         run.progressMessage,
         run.reason,
-        read(run.inputs, MAP),
-        read(run.inputFiles, STRING_MAP),
+        JsonText.read(json, run.inputs, MAP),
+        JsonText.read(json, run.inputFiles, STRING_MAP),
         new RunViews.Resources(
             run.cores,
             run.memoryMb,
@@ -384,25 +388,9 @@ public class RunService {
     }
   }
 
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private <T> T read(String text, TypeReference<T> type) {
-    try {
-      return json.readValue(text, type);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void deleteQuietly(Path dir) {
     try {
-      RunStore.deleteTree(dir);
+      FileTrees.deleteTree(dir);
     } catch (IOException ignored) {
       // a leftover directory of a run that was never created is harmless
     }

@@ -1,13 +1,9 @@
 package io.parasol.server.run;
 
 import io.parasol.server.storage.DataDirectory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** Shared state-change and file-layout rules of runs; callers hold a transaction. */
 final class RunStore {
@@ -51,16 +47,5 @@ final class RunStore {
       return "";
     }
     return s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

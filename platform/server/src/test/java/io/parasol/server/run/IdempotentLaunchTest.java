@@ -28,8 +28,7 @@ class IdempotentLaunchTest {
   void concurrentRetriesCreateOneRun() throws Exception {
     Fixtures.heatTransferPublished();
     String key = "concurrent-" + System.nanoTime();
-    Map<String, Object> body =
-        Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
+    Map<String, Object> body = Api.TRIVIAL_HEAT;
     int clients = 8;
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(clients);

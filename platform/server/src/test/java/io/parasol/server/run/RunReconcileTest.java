@@ -1,6 +1,5 @@
 package io.parasol.server.run;
 
-import static io.parasol.server.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -26,17 +24,7 @@ class RunReconcileTest {
   @Test
   void aRunWhoseWorkerIsGoneIsQueuedAgainAndFinishes() throws Exception {
     Fixtures.heatTransferPublished();
-    String id =
-        as("alice")
-            .contentType("application/json")
-            .body(
-                Map.of(
-                    "appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1)))
-            .post("/api/v1/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
+    String id = Api.launch("alice", Api.TRIVIAL_HEAT);
     Api.awaitEnd("alice", id);
     Api.poll(
         Duration.ofSeconds(30),
@@ -50,7 +38,9 @@ class RunReconcileTest {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
-              Run run = Run.findById(UUID.fromString(id));
+              Run run =
+                  Run.findById(
+                      UUID.fromString(id), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
               run.state = RunState.RUNNING;
               run.finishedAt = null;
               run.tokenHash = "0".repeat(64);

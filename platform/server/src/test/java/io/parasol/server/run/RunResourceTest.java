@@ -1,6 +1,8 @@
 package io.parasol.server.run;
 
 import static io.parasol.server.Api.as;
+import static io.parasol.server.Api.launch;
+import static io.parasol.server.Api.misbehave;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -32,24 +34,6 @@ class RunResourceTest {
   void apps() {
     Fixtures.heatTransferPublished();
     Fixtures.misbehavingAppPublished();
-  }
-
-  static String launch(String user, Map<String, Object> body) {
-    return as(user)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/runs")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("id");
-  }
-
-  static String misbehave(String behaviour, Map<String, Object> more) {
-    Map<String, Object> inputs = new java.util.HashMap<>(more);
-    inputs.put("behaviour", behaviour);
-    return launch(
-        "alice", Map.of("appId", "misbehaving-app", "version", "1.0.0", "inputs", inputs));
   }
 
   @Test
@@ -192,8 +176,7 @@ class RunResourceTest {
 
   @Test
   void aRetryWithTheSameIdempotencyKeyReturnsTheSameRun() {
-    Map<String, Object> body =
-        Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1));
+    Map<String, Object> body = Api.TRIVIAL_HEAT;
     String key = "retry-" + System.nanoTime();
     String first =
         as("alice")

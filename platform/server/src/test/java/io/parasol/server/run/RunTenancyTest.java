@@ -25,17 +25,7 @@ class RunTenancyTest {
   @Test
   void anotherOrgsRunAnswers404AndRolesAreEnforced() {
     Fixtures.heatTransferPublished();
-    String id =
-        as("alice")
-            .contentType("application/json")
-            .body(
-                Map.of(
-                    "appId", "heat-transfer", "inputs", Map.of("nx", 11, "ny", 11, "duration", 1)))
-            .post("/api/v1/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
+    String id = Api.launch("alice", Api.TRIVIAL_HEAT);
     Api.awaitEnd("alice", id);
 
     as("bob")
