@@ -1,21 +1,15 @@
 package io.parasol.server;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,13 +23,12 @@ class RestartIT {
 
   static final int PORT = 18_181;
   static final Path DATA = Path.of("target/restart-it-data").toAbsolutePath();
-  static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
   static Process server;
 
   @BeforeAll
   static void start() throws IOException {
-    delete(DATA);
+    PackagedServer.deleteTree(DATA);
     RestAssured.port = PORT;
     server = startServer();
     Fixtures.misbehavingAppPublished();
@@ -82,55 +75,10 @@ class RestartIT {
   }
 
   private static Process startServer() throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(
-                ProcessBuilder.Redirect.appendTo(new File("target/restart-it-server.log")));
-    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(PORT));
-    builder.environment().put("PARASOL_DATA_DIR", DATA.toString());
-    Process process = builder.start();
-    try {
-      Api.poll(
-          Duration.ofSeconds(60),
-          () -> {
-            if (!process.isAlive()) {
-              throw new IllegalStateException(
-                  "the server exited; see target/restart-it-server.log");
-            }
-            try {
-              return given().get("/q/health/ready").statusCode();
-            } catch (Exception e) { // connection refused while it starts
-              return -1;
-            }
-          },
-          code -> code == 200,
-          "the server to be ready");
-    } catch (RuntimeException | AssertionError e) {
-      process.destroyForcibly();
-      throw e;
-    }
-    return process;
+    return PackagedServer.start(PORT, DATA, Map.of(), "target/restart-it-server.log");
   }
 
   private static void kill(Process process, boolean withWorkers) throws InterruptedException {
-    if (withWorkers) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-    }
-    process.destroyForcibly();
-    process.waitFor();
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
+    PackagedServer.kill(process, withWorkers);
   }
 }

@@ -3,9 +3,11 @@ package io.parasol.server.common;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.parasol.server.tenancy.Challenges;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -19,7 +21,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-  static final String CHALLENGE = "Basic realm=\"parasol\"";
+  @Inject Challenges challenges;
 
   @ServerExceptionMapper
   public Response problem(ProblemException e, UriInfo uri) {
@@ -36,7 +38,7 @@ public class ProblemMappers {
             uri,
             List.of(),
             Map.of());
-    return Response.fromResponse(response).header("WWW-Authenticate", CHALLENGE).build();
+    return challenge(response);
   }
 
   @ServerExceptionMapper
@@ -86,7 +88,7 @@ public class ProblemMappers {
         };
     Response response = respond(status, title, detail, uri, List.of(), Map.of());
     if (status == 401) {
-      return Response.fromResponse(response).header("WWW-Authenticate", CHALLENGE).build();
+      return challenge(response);
     }
     return response;
   }
@@ -102,6 +104,10 @@ public class ProblemMappers {
           List.of(),
           Map.of());
     }
+    if (isClosedConnection(e)) {
+      LOG.debugf("the client closed the connection during %s", uri == null ? "?" : uri.getPath());
+      return respond(400, "Bad Request", "the request body ended early", uri, List.of(), Map.of());
+    }
     LOG.error("unexpected failure at " + (uri == null ? "?" : uri.getPath()), e);
     return respond(
         500,
@@ -110,6 +116,22 @@ public class ProblemMappers {
         uri,
         List.of(),
         Map.of());
+  }
+
+  private Response challenge(Response response) {
+    Response.ResponseBuilder builder = Response.fromResponse(response);
+    challenges.all().forEach(c -> builder.header("WWW-Authenticate", c));
+    return builder.build();
+  }
+
+  /** Whether the client went away while its request was read (a killed worker, say). */
+  static boolean isClosedConnection(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.core.http.HttpClosedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether an optimistic-locking failure is anywhere in the causes or suppressed exceptions. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.protocol.AppDescriptor;
 import io.parasol.protocol.VerificationReport;
 import io.parasol.protocol.VerificationReport.Check;
+import io.parasol.server.audit.AuditService;
 import io.parasol.server.common.Hashing;
 import io.parasol.server.common.JsonText;
 import io.parasol.server.common.Page;
@@ -47,12 +48,15 @@ public class PublishingService {
   private final PublishingConfig config;
   private final VerificationService verification;
   private final ObjectMapper json;
+  private final AuditService audit;
 
   PublishingService(
       DataDirectory data,
       PublishingConfig config,
       VerificationService verification,
-      ObjectMapper json) {
+      ObjectMapper json,
+      AuditService audit) {
+    this.audit = audit;
     this.data = data;
     this.config = config;
     this.verification = verification;
@@ -114,6 +118,13 @@ public class PublishingService {
                   p.createdAt = Instant.now();
                   p.updatedAt = p.createdAt;
                   p.persist();
+                  audit.record(
+                      caller,
+                      "plugin.upload",
+                      "plugin",
+                      p.id.toString(),
+                      p.vendorOrg,
+                      safeName + " sha256 " + sha);
                   return p;
                 });
     startVerification(plugin.id, sha);
@@ -203,12 +214,17 @@ public class PublishingService {
 
   @Transactional
   public PluginView get(Caller caller, UUID id) {
-    return view(visible(caller, id));
+    Plugin p = visible(caller, id);
+    audit.recordAdminRead(caller, "plugin", p.id.toString(), p.vendorOrg);
+    return view(p);
   }
 
   @Transactional
   public Page<PluginView> list(Caller caller, int page, int size) {
     Page.check(page, size);
+    if (caller.isAdmin()) {
+      audit.record(caller, "plugin.list", "plugin", null, null, "all vendors, page " + page);
+    }
     var query =
         caller.isAdmin()
             ? Plugin.<Plugin>find("order by createdAt desc")
@@ -233,6 +249,13 @@ public class PublishingService {
     requireStatus(p, PluginStatus.VERIFIED, "submit");
     p.status = PluginStatus.IN_REVIEW;
     p.updatedAt = Instant.now();
+    audit.record(
+        caller,
+        "plugin.submit",
+        "plugin",
+        p.id.toString(),
+        p.vendorOrg,
+        p.appId + " " + p.appVersion);
     return view(p);
   }
 
@@ -246,6 +269,13 @@ public class PublishingService {
     p.reviewReason = null;
     p.publishedAt = Instant.now();
     p.updatedAt = p.publishedAt;
+    audit.record(
+        caller,
+        "plugin.approve",
+        "plugin",
+        p.id.toString(),
+        p.vendorOrg,
+        p.appId + " " + p.appVersion);
     return view(p);
   }
 
@@ -265,6 +295,7 @@ public class PublishingService {
     p.reviewedBy = caller.name();
     p.reviewReason = reason.strip();
     p.updatedAt = Instant.now();
+    audit.record(caller, "plugin.reject", "plugin", p.id.toString(), p.vendorOrg, p.reviewReason);
     return view(p);
   }
 
@@ -276,6 +307,13 @@ public class PublishingService {
     p.status = PluginStatus.UNLISTED;
     p.reviewedBy = caller.name();
     p.updatedAt = Instant.now();
+    audit.record(
+        caller,
+        "plugin.unlist",
+        "plugin",
+        p.id.toString(),
+        p.vendorOrg,
+        p.appId + " " + p.appVersion);
     return view(p);
   }
 

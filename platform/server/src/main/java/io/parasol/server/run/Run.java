@@ -77,6 +77,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "token_hash")
   public String tokenHash;
 
+  /** When the worker token stops working even if the run has not ended. */
+  @Column(name = "token_expires_at")
+  public Instant tokenExpiresAt;
+
   @Column(name = "worker_pid")
   public Long workerPid;
 

@@ -44,6 +44,9 @@ public class RunDispatcher {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_ATTEMPTS = 3;
 
+  /** How long a worker token outlives the run's wall time: time to upload outputs. */
+  static final Duration TOKEN_GRACE = Duration.ofMinutes(15);
+
   @Inject ComputeBackend backend;
   @Inject PublishingService publishing;
   @Inject WorkerCallbackService callbacks;
@@ -142,6 +145,8 @@ public class RunDispatcher {
                           Duration.ofSeconds(run.wallTimeSeconds));
                   writeSpec(run, runDir, allocation, token);
                   run.tokenHash = Hashing.sha256Hex(token);
+                  run.tokenExpiresAt =
+                      Instant.now().plusSeconds(run.wallTimeSeconds).plus(TOKEN_GRACE);
                   run.attempt++;
                   run.scheduledAt = Instant.now();
                   run.progress = 0;

@@ -8,6 +8,7 @@ import io.parasol.plugin.api.Field;
 import io.parasol.plugin.api.FileField;
 import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.FormValidation;
+import io.parasol.server.audit.AuditService;
 import io.parasol.server.catalog.CatalogService;
 import io.parasol.server.catalog.PlatformFields;
 import io.parasol.server.common.FileTrees;
@@ -63,6 +64,7 @@ public class RunService {
   private final ComputeBackend backend;
   private final ObjectMapper json;
   private final ObjectMapper canonical;
+  private final AuditService audit;
 
   RunService(
       CatalogService catalog,
@@ -70,7 +72,9 @@ public class RunService {
       DataDirectory data,
       RunDispatcher dispatcher,
       ComputeBackend backend,
-      ObjectMapper json) {
+      ObjectMapper json,
+      AuditService audit) {
+    this.audit = audit;
     this.catalog = catalog;
     this.storage = storage;
     this.data = data;
@@ -237,7 +241,7 @@ public class RunService {
 
   @Transactional
   public RunView get(Caller caller, UUID id) {
-    return view(visible(caller, id));
+    return view(read(caller, id));
   }
 
   @Transactional
@@ -256,7 +260,7 @@ public class RunService {
   /** The run's log, or its worker's console output. */
   @Transactional
   public String logs(Caller caller, UUID id, boolean console) {
-    Run run = visible(caller, id);
+    Run run = read(caller, id);
     Path file = data.runDir(run.id).resolve(console ? "console.txt" : "log.txt");
     try {
       return Files.exists(file) ? Files.readString(file) : "";
@@ -267,7 +271,7 @@ public class RunService {
 
   @Transactional
   public List<RunViews.Output> outputs(Caller caller, UUID id) {
-    Run run = visible(caller, id);
+    Run run = read(caller, id);
     return RunOutput.<RunOutput>list("key.runId = ?1 order by key.name", run.id).stream()
         .map(
             o ->
@@ -283,7 +287,7 @@ public class RunService {
   /** An output file's path and media type. */
   @Transactional
   public Map.Entry<Path, String> output(Caller caller, UUID id, String name) {
-    Run run = visible(caller, id);
+    Run run = read(caller, id);
     if (!FileNames.isValidRelativePath(name)
         || RunOutput.findById(new RunOutput.Key(run.id, name)) == null) {
       throw ProblemException.notFound("output " + name);
@@ -310,6 +314,8 @@ public class RunService {
                         "the run has already ended: it is " + run.state);
                   }
                   boolean inFlight = run.state.isInFlight();
+                  audit.record(
+                      caller, "run.cancel", "run", run.id.toString(), run.org, "was " + run.state);
                   RunStore.finish(run, RunState.CANCELLED, "cancelled by " + caller.name());
                   return inFlight;
                 });
@@ -320,6 +326,13 @@ public class RunService {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A run the caller may read; an admin reading another org's run is audited. */
+  private Run read(Caller caller, UUID id) {
+    Run run = visible(caller, id);
+    audit.recordAdminRead(caller, "run", run.id.toString(), run.org);
+    return run;
+  }
 
   private Run visible(Caller caller, UUID id) {
     Run run = Run.findById(id);

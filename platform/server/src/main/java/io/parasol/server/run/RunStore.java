@@ -33,6 +33,7 @@ final class RunStore {
     run.reason = truncate(reason);
     run.finishedAt = run.updatedAt;
     run.tokenHash = null;
+    run.tokenExpiresAt = null;
     if (to == RunState.SUCCEEDED) {
       run.progress = 1.0;
     }

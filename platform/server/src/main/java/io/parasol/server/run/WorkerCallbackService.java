@@ -227,6 +227,8 @@ public class WorkerCallbackService {
         || token == null
         || run.tokenHash == null
         || !run.state.isInFlight()
+        || run.tokenExpiresAt == null
+        || run.tokenExpiresAt.isBefore(Instant.now())
         || !MessageDigest.isEqual(
             run.tokenHash.getBytes(StandardCharsets.US_ASCII),
             Hashing.sha256Hex(token).getBytes(StandardCharsets.US_ASCII))) {

@@ -1,5 +1,6 @@
 package io.parasol.server.storage;
 
+import io.parasol.server.audit.AuditService;
 import io.parasol.server.common.Hashing;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.tenancy.Caller;
@@ -24,9 +25,12 @@ public class StorageService {
   private final DataDirectory data;
   private final StorageConfig config;
 
-  StorageService(DataDirectory data, StorageConfig config) {
+  private final AuditService audit;
+
+  StorageService(DataDirectory data, StorageConfig config, AuditService audit) {
     this.data = data;
     this.config = config;
+    this.audit = audit;
   }
 
   public long maxFileBytes() {
@@ -74,6 +78,7 @@ public class StorageService {
     file.createdBy = caller.name();
     file.createdAt = Instant.now();
     file.persist();
+    audit.record(caller, "file.upload", "file", file.name, file.org, size + " bytes sha256 " + sha);
     return view(file);
   }
 
@@ -103,6 +108,7 @@ public class StorageService {
             .orElseThrow(() -> ProblemException.notFound("file " + name));
     Path path = data.workspaceFile(file.org, file.id);
     file.delete();
+    audit.record(caller, "file.delete", "file", file.name, file.org, null);
     try {
       Files.deleteIfExists(path);
     } catch (IOException e) {

@@ -7,8 +7,9 @@ package io.parasol.server.tenancy;
  * @param name the user name
  * @param org the user's organisation (tenant or vendor); {@code parasol} for admins
  * @param role the user's role
+ * @param origin the client address the request came from, for the audit log
  */
-public record Caller(String name, String org, Role role) {
+public record Caller(String name, String org, Role role, String origin) {
 
   public boolean isAdmin() {
     return role == Role.ADMIN;
@@ -23,6 +24,6 @@ public record Caller(String name, String org, Role role) {
 
   /** The bootstrap actor that publishes the bundled example apps on first start. */
   public static Caller system(String org) {
-    return new Caller("parasol-bootstrap", org, Role.ADMIN);
+    return new Caller("parasol-bootstrap", org, Role.ADMIN, "local");
   }
 }

@@ -2,6 +2,7 @@ package io.parasol.server.tenancy;
 
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 
@@ -10,6 +11,7 @@ import jakarta.inject.Inject;
 public class CallerResolver {
 
   @Inject SecurityIdentity identity;
+  @Inject CurrentVertxRequest request;
 
   public Caller caller() {
     if (identity.isAnonymous()) {
@@ -27,6 +29,14 @@ public class CallerResolver {
       throw new io.quarkus.security.ForbiddenException(
           "the identity carries no Parasol role or organisation");
     }
-    return new Caller(identity.getPrincipal().getName(), org.toString(), role);
+    return new Caller(identity.getPrincipal().getName(), org.toString(), role, origin());
+  }
+
+  private String origin() {
+    var context = request.getCurrent();
+    if (context == null || context.request().remoteAddress() == null) {
+      return null;
+    }
+    return context.request().remoteAddress().hostAddress();
   }
 }

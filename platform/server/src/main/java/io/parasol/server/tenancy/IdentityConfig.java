@@ -13,6 +13,14 @@ public interface IdentityConfig {
   @WithName("demo-users")
   DemoUsers demoUsers();
 
+  /** The token claim that carries the caller's organisations (Keycloak group membership). */
+  @WithDefault("orgs")
+  String orgClaim();
+
+  /** The organisation of admins whose token names none. */
+  @WithDefault("parasol")
+  String platformOrg();
+
   /** The demo users by name. */
   Map<String, User> users();
 

@@ -16,9 +16,12 @@ public class LoopbackGuard {
       @Observes StartupEvent event,
       IdentityConfig config,
       @ConfigProperty(name = "quarkus.http.host") String host) {
-    if (config.demoUsers().enabled()
-        && !config.demoUsers().allowNonLoopback()
-        && !isLoopback(host)) {
+    verify(config.demoUsers(), host);
+  }
+
+  /** Throws when demo users would be reachable on a non-loopback address without permission. */
+  static void verify(IdentityConfig.DemoUsers demo, String host) {
+    if (demo.enabled() && !demo.allowNonLoopback() && !isLoopback(host)) {
       throw new IllegalStateException(
           "the built-in demo users are enabled and the server would listen on "
               + host

@@ -328,4 +328,38 @@ class RunResourceTest {
         .contentType("application/problem+json");
     as("alice").get("/api/v1/runs/" + id).then().body("progress", equalTo(1.0f));
   }
+
+  @Test
+  void anExpiredRunTokenIsRefusedWhileTheRunGoesOn() throws IOException {
+    String id = misbehave("sleep", Map.of("seconds", 30));
+    Api.awaitState("alice", id, "RUNNING");
+    String token =
+        JsonPath.from(Files.readString(Path.of("target/test-data/runs", id, "spec.json")))
+            .getString("token");
+    String events = "[{\"type\":\"PROGRESS\",\"progress\":0.25,\"message\":\"from the test\"}]";
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body(events)
+        .post("/api/v1/worker/runs/" + id + "/events")
+        .then()
+        .statusCode(200);
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Run run =
+                  Run.findById(
+                      java.util.UUID.fromString(id),
+                      jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+              run.tokenExpiresAt = java.time.Instant.now().minusSeconds(1);
+            });
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/json")
+        .body(events)
+        .post("/api/v1/worker/runs/" + id + "/events")
+        .then()
+        .statusCode(401);
+    as("alice").post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+  }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LoopbackGuardTest {
@@ -20,34 +19,23 @@ class LoopbackGuardTest {
 
   @Test
   void demoUsersOnAPublicAddressStopTheStartUnlessAllowed() {
-    LoopbackGuard guard = new LoopbackGuard();
     assertThrows(
-        IllegalStateException.class, () -> guard.check(null, config(true, false), "0.0.0.0"));
-    guard.check(null, config(true, true), "0.0.0.0");
-    guard.check(null, config(false, false), "0.0.0.0");
-    guard.check(null, config(true, false), "127.0.0.1");
+        IllegalStateException.class, () -> LoopbackGuard.verify(config(true, false), "0.0.0.0"));
+    LoopbackGuard.verify(config(true, true), "0.0.0.0");
+    LoopbackGuard.verify(config(false, false), "0.0.0.0");
+    LoopbackGuard.verify(config(true, false), "127.0.0.1");
   }
 
-  private static IdentityConfig config(boolean enabled, boolean allowNonLoopback) {
-    return new IdentityConfig() {
+  private static IdentityConfig.DemoUsers config(boolean enabled, boolean allowNonLoopback) {
+    return new IdentityConfig.DemoUsers() {
       @Override
-      public DemoUsers demoUsers() {
-        return new DemoUsers() {
-          @Override
-          public boolean enabled() {
-            return enabled;
-          }
-
-          @Override
-          public boolean allowNonLoopback() {
-            return allowNonLoopback;
-          }
-        };
+      public boolean enabled() {
+        return enabled;
       }
 
       @Override
-      public Map<String, User> users() {
-        return Map.of();
+      public boolean allowNonLoopback() {
+        return allowNonLoopback;
       }
     };
   }
