@@ -3,7 +3,9 @@ package io.parasol.server.catalog;
 import io.parasol.plugin.api.Industry;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
-import jakarta.annotation.security.RolesAllowed;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -21,13 +24,28 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/apps")
 @Tag(name = "Catalog")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"engineer", "isv", "admin"})
+@PermitAll
 public class CatalogResource {
 
   private final CatalogService catalog;
+  private final boolean publicRead;
+  private final SecurityIdentity identity;
 
-  CatalogResource(CatalogService catalog) {
+  CatalogResource(
+      CatalogService catalog,
+      SecurityIdentity identity,
+      @ConfigProperty(name = "parasol.catalog.public-read", defaultValue = "false")
+          boolean publicRead) {
     this.catalog = catalog;
+    this.identity = identity;
+    this.publicRead = publicRead;
+  }
+
+  /** Signed-in callers of any role may browse; anonymous ones only where the catalog is public. */
+  private void requireReader() {
+    if (identity.isAnonymous() && !publicRead) {
+      throw new UnauthorizedException();
+    }
   }
 
   @GET
@@ -38,6 +56,7 @@ public class CatalogResource {
       @QueryParam("tag") String tag,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("size") @DefaultValue("50") int size) {
+    requireReader();
     if (text != null && text.length() > 200) {
       throw ProblemException.invalid("q", "must be at most 200 characters");
     }
@@ -55,6 +74,7 @@ public class CatalogResource {
       operationId = "getApp",
       summary = "Show an app with the form of its newest (or a given) published version")
   public AppDetail get(@PathParam("appId") String appId, @QueryParam("version") String version) {
+    requireReader();
     return catalog.get(appId, Optional.ofNullable(version).filter(v -> !v.isBlank()));
   }
 
