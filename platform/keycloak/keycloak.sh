@@ -19,7 +19,8 @@ case "$action" in
       echo "keycloak: already running on port ${port}"
       exit 0
     fi
-    rm -rf "$home/data/import"
+    # A fresh dev database on every start: the realm files are imported as they are now.
+    rm -rf "$home/data/import" "$home/data/h2"
     mkdir -p "$home/data/import"
     cp "$here"/realm/*.json "$here"/dev/*.json "$home/data/import/"
     echo "keycloak: starting on 127.0.0.1:${port} (log: $home/keycloak.log)"

@@ -116,6 +116,21 @@ class KeycloakIT {
             .body("createdBy", equalTo("alice"))
             .extract()
             .path("id");
+    // The worker reports with its run token, not a Keycloak token: the run must still finish.
+    String state =
+        Api.poll(
+            java.time.Duration.ofSeconds(60),
+            () ->
+                bearer(alice)
+                    .get("/api/v1/runs/" + run)
+                    .then()
+                    .extract()
+                    .jsonPath()
+                    .getString("state"),
+            Api.TERMINAL::contains,
+            "the run to end");
+    assertEquals("SUCCEEDED", state);
+    bearer(alice).get("/api/v1/runs/" + run + "/outputs/summary.json").then().statusCode(200);
     bearer(bob).get("/api/v1/runs/" + run).then().statusCode(404);
     bearer(admin).get("/api/v1/runs/" + run).then().statusCode(200);
     bearer(admin)
@@ -207,12 +222,14 @@ class KeycloakIT {
                     .getBytes());
     bearer(String.join(".", claims)).get("/api/v1/runs").then().statusCode(401);
 
-    String expired = shortLivedToken();
-    Thread.sleep(3_000);
-    bearer(expired).get("/api/v1/runs").then().statusCode(401);
+    // Accepted (and remembered) while valid, refused once expired.
+    String expiring = shortLivedToken();
+    bearer(expiring).get("/api/v1/runs").then().statusCode(200);
+    Thread.sleep(7_000);
+    bearer(expiring).get("/api/v1/runs").then().statusCode(401);
   }
 
-  /** A token from a client whose access tokens live one second, made through the admin API. */
+  /** A token from a client whose access tokens live five seconds, made through the admin API. */
   static String shortLivedToken() {
     String master =
         token(

@@ -22,9 +22,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class OidcOrgAugmentor implements SecurityIdentityAugmentor {
 
   private final IdentityConfig config;
+  private final VerifiedTokenCache cache;
 
-  OidcOrgAugmentor(IdentityConfig config) {
+  OidcOrgAugmentor(IdentityConfig config, VerifiedTokenCache cache) {
     this.config = config;
+    this.cache = cache;
   }
 
   @Override
@@ -45,6 +47,7 @@ public class OidcOrgAugmentor implements SecurityIdentityAugmentor {
       // No organisation, or several: the caller gets no org and CallerResolver answers 403.
       return Uni.createFrom().item(identity);
     }
+    cache.remember(token, identity.getRoles(), org);
     return Uni.createFrom()
         .item(
             QuarkusSecurityIdentity.builder(identity)
