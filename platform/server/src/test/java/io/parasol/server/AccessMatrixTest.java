@@ -232,6 +232,119 @@ class AccessMatrixTest {
             403,
             403,
             409));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/accounts/{org}",
+            "/api/v1/accounts/acme",
+            NONE,
+            401,
+            200,
+            404,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/accounts/{org}",
+            "/api/v1/accounts/globex",
+            NONE,
+            401,
+            404,
+            200,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/accounts/{org}/ledger",
+            "/api/v1/accounts/acme/ledger",
+            NONE,
+            401,
+            200,
+            404,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "PUT",
+            "/api/v1/accounts/{org}",
+            "/api/v1/accounts/matrix-org",
+            json(Map.of("kind", "POSTPAID", "creditLimit", 10)),
+            401,
+            403,
+            403,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/accounts/{org}/top-ups",
+            "/api/v1/accounts/globex/top-ups",
+            r ->
+                r.header("Idempotency-Key", "matrix-" + System.nanoTime())
+                    .contentType("application/json")
+                    .body(Map.of("amount", 1)),
+            401,
+            403,
+            403,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row("GET", "/api/v1/prices", "/api/v1/prices", NONE, 401, 200, 200, 200, 200, 200));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/prices",
+            "/api/v1/prices",
+            json(Map.of("partition", "matrix", "resource", "CORE_HOUR", "unitPrice", 1)),
+            401,
+            403,
+            403,
+            403,
+            403,
+            201));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/licence-fees",
+            "/api/v1/licence-fees",
+            NONE,
+            401,
+            200,
+            200,
+            200,
+            200,
+            200));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/licence-fees",
+            "/api/v1/licence-fees",
+            json(Map.of("appId", "matrix-app", "basis", "PER_RUN", "amount", 1, "isvShare", 0.5)),
+            401,
+            403,
+            403,
+            403,
+            403,
+            201));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/runs/quote",
+            "/api/v1/runs/quote",
+            json(Api.TRIVIAL_HEAT),
+            401,
+            200,
+            200,
+            403,
+            403,
+            403));
     rows.add(new Row("GET", "/api/v1/runs", "/api/v1/runs", NONE, 401, 200, 200, 403, 403, 200));
     rows.add(
         new Row(

@@ -81,6 +81,18 @@ public class Run extends PanacheEntityBase {
   @Column(name = "token_expires_at")
   public Instant tokenExpiresAt;
 
+  /** The vendor org of the app, credited its licence share at settlement. */
+  @Column(name = "vendor_org")
+  public String vendorOrg;
+
+  /** The amount held on the org's account at launch. */
+  @Column(name = "hold_amount", precision = 19, scale = 6)
+  public java.math.BigDecimal holdAmount;
+
+  /** When the run's usage was settled (charged); null until then. */
+  @Column(name = "settled_at")
+  public Instant settledAt;
+
   @Column(name = "worker_pid")
   public Long workerPid;
 

@@ -58,6 +58,17 @@ public class RunResource {
         : Response.ok(launched.run()).location(location).build();
   }
 
+  @POST
+  @Path("quote")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Role.ENGINEER_ID)
+  @Operation(
+      operationId = "quoteRun",
+      summary = "Price a launch: at the expected wall time and at most (the hold)")
+  public io.parasol.server.billing.BillingViews.Quote quote(LaunchRequest request) {
+    return runs.quote(callers.caller(), request);
+  }
+
   @GET
   @Operation(operationId = "listRuns", summary = "List your org's runs, newest first")
   public Page<RunView> list(

@@ -9,6 +9,8 @@ import io.parasol.plugin.api.FileField;
 import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.FormValidation;
 import io.parasol.server.audit.AuditService;
+import io.parasol.server.billing.BillingService;
+import io.parasol.server.billing.BillingViews;
 import io.parasol.server.catalog.CatalogService;
 import io.parasol.server.catalog.PlatformFields;
 import io.parasol.server.common.FileTrees;
@@ -33,6 +35,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,6 +68,8 @@ public class RunService {
   private final ObjectMapper json;
   private final ObjectMapper canonical;
   private final AuditService audit;
+  private final BillingService billing;
+  private final RunSettlement settlement;
 
   RunService(
       CatalogService catalog,
@@ -73,8 +78,12 @@ public class RunService {
       RunDispatcher dispatcher,
       ComputeBackend backend,
       ObjectMapper json,
-      AuditService audit) {
+      AuditService audit,
+      BillingService billing,
+      RunSettlement settlement) {
+    this.settlement = settlement;
     this.audit = audit;
+    this.billing = billing;
     this.catalog = catalog;
     this.storage = storage;
     this.data = data;
@@ -114,6 +123,92 @@ public class RunService {
       }
     }
 
+    Prepared prepared = prepare(caller, request);
+    PublishedApp app = prepared.app();
+    FormValidation validation = prepared.validation();
+    Map<String, StoredFile> files = prepared.files();
+    BigDecimal hold = billing.quote(quoteInput(prepared)).maximum().total();
+
+    UUID runId = UUID.randomUUID();
+    Path inputsDir = data.runDir(runId).resolve("inputs");
+    Map<String, String> inputFiles = new TreeMap<>();
+    try {
+      Files.createDirectories(inputsDir);
+      for (Map.Entry<String, StoredFile> e : files.entrySet()) {
+        Files.copy(
+            e.getValue().path(),
+            inputsDir.resolve(e.getValue().name()),
+            StandardCopyOption.REPLACE_EXISTING);
+        inputFiles.put(e.getKey(), e.getValue().name());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    int cores = prepared.cores();
+    Run run = new Run();
+    run.id = runId;
+    run.org = caller.org();
+    run.createdBy = caller.name();
+    run.appId = app.appId();
+    run.appVersion = app.version();
+    run.pluginId = app.pluginId();
+    run.jarSha256 = app.jarSha256();
+    run.inputs = JsonText.write(json, validation.values());
+    run.inputFiles = JsonText.write(json, inputFiles);
+    run.cores = cores;
+    run.memoryMb = cores * app.descriptor().resources().memoryPerCoreMb();
+    run.wallTimeSeconds = prepared.wallTimeSeconds();
+    run.vendorOrg = app.vendorOrg();
+    run.holdAmount = hold;
+    run.backend = backend.name();
+    run.state = RunState.QUEUED;
+    run.idempotencyKey = idempotencyKey;
+    run.requestHash = requestHash;
+    run.createdAt = Instant.now();
+    run.updatedAt = run.createdAt;
+    try {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                run.persist();
+                RunStore.record(run, null, RunState.QUEUED, "launched by " + caller.name());
+                Run.getEntityManager().flush();
+                billing.hold(run.org, run.id, hold);
+              });
+    } catch (RuntimeException e) {
+      deleteQuietly(data.runDir(runId));
+      // Two launches with one Idempotency-Key raced; the other one won.
+      if (idempotencyKey != null) {
+        Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
+        if (replay.isPresent()) {
+          return replay.get();
+        }
+      }
+      throw e;
+    }
+    dispatcher.wake();
+    return new Launched(get(caller, runId), true);
+  }
+
+  /** A launch request checked against the app's form and the platform's fields. */
+  private record Prepared(
+      PublishedApp app,
+      FormValidation validation,
+      Map<String, StoredFile> files,
+      int cores,
+      double wallMinutes) {
+
+    long wallTimeSeconds() {
+      return Math.max(1, Math.round(wallMinutes * 60));
+    }
+  }
+
+  private Prepared prepare(Caller caller, LaunchRequest request) {
+    if (request == null || request.appId() == null || request.appId().isBlank()) {
+      throw ProblemException.invalid("appId", "is required");
+    }
+    Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
     PublishedApp app =
         catalog.launchTarget(request.appId(), Optional.ofNullable(request.version()));
     Map<String, Object> platformValues = new LinkedHashMap<>();
@@ -155,64 +250,30 @@ public class RunService {
           "the inputs do not fit the form of " + app.appId() + " " + app.version(), problems);
     }
 
-    UUID runId = UUID.randomUUID();
-    Path inputsDir = data.runDir(runId).resolve("inputs");
-    Map<String, String> inputFiles = new TreeMap<>();
-    try {
-      Files.createDirectories(inputsDir);
-      for (Map.Entry<String, StoredFile> e : files.entrySet()) {
-        Files.copy(
-            e.getValue().path(),
-            inputsDir.resolve(e.getValue().name()),
-            StandardCopyOption.REPLACE_EXISTING);
-        inputFiles.put(e.getKey(), e.getValue().name());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Prepared(
+        app,
+        validation,
+        files,
+        ((Long) platform.get(PlatformFields.CORES)).intValue(),
+        (Double) platform.get(PlatformFields.WALL_TIME));
+  }
 
-    int cores = ((Long) platform.get(PlatformFields.CORES)).intValue();
-    double wallMinutes = (Double) platform.get(PlatformFields.WALL_TIME);
-    Run run = new Run();
-    run.id = runId;
-    run.org = caller.org();
-    run.createdBy = caller.name();
-    run.appId = app.appId();
-    run.appVersion = app.version();
-    run.pluginId = app.pluginId();
-    run.jarSha256 = app.jarSha256();
-    run.inputs = JsonText.write(json, validation.values());
-    run.inputFiles = JsonText.write(json, inputFiles);
-    run.cores = cores;
-    run.memoryMb = cores * app.descriptor().resources().memoryPerCoreMb();
-    run.wallTimeSeconds = Math.max(1, Math.round(wallMinutes * 60));
-    run.backend = backend.name();
-    run.state = RunState.QUEUED;
-    run.idempotencyKey = idempotencyKey;
-    run.requestHash = requestHash;
-    run.createdAt = Instant.now();
-    run.updatedAt = run.createdAt;
-    try {
-      QuarkusTransaction.requiringNew()
-          .run(
-              () -> {
-                run.persist();
-                RunStore.record(run, null, RunState.QUEUED, "launched by " + caller.name());
-                Run.getEntityManager().flush();
-              });
-    } catch (RuntimeException e) {
-      deleteQuietly(data.runDir(runId));
-      // Two launches with one Idempotency-Key raced; the other one won.
-      if (idempotencyKey != null) {
-        Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
-        if (replay.isPresent()) {
-          return replay.get();
-        }
-      }
-      throw e;
+  /** What a launch would cost: at the app's expected wall time, and at most (what it holds). */
+  public BillingViews.Quote quote(Caller caller, LaunchRequest request) {
+    if (caller.role() != Role.ENGINEER) {
+      throw ProblemException.forbidden("only engineers launch runs");
     }
-    dispatcher.wake();
-    return new Launched(get(caller, runId), true);
+    return billing.quote(quoteInput(prepare(caller, request)));
+  }
+
+  private static BillingViews.QuoteInput quoteInput(Prepared p) {
+    return new BillingViews.QuoteInput(
+        p.app().appId(),
+        PlatformFields.LOCAL_PARTITION,
+        p.cores(),
+        0,
+        p.app().descriptor().resources().expectedWallTime().toSeconds(),
+        p.wallTimeSeconds());
   }
 
   private Optional<Launched> replay(Caller caller, String key, String requestHash) {
@@ -319,6 +380,7 @@ public class RunService {
                   RunStore.finish(run, RunState.CANCELLED, "cancelled by " + caller.name());
                   return inFlight;
                 });
+    settlement.wake();
     if (stopWorker) {
       backend.stop(id);
     }
@@ -372,7 +434,9 @@ public class RunService {
         run.scheduledAt,
         run.startedAt,
         run.finishedAt,
-        transitions);
+        transitions,
+        run.holdAmount,
+        run.settledAt);
   }
 
   static String contentType(String name) {

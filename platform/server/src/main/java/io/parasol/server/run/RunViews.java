@@ -65,6 +65,8 @@ public final class RunViews {
    * @param startedAt when the solver started
    * @param finishedAt when it ended
    * @param transitions every state change
+   * @param hold the amount held on the org's account at launch
+   * @param settledAt when the run's usage was charged
    */
   public record RunView(
       UUID id,
@@ -86,7 +88,9 @@ public final class RunViews {
       Instant scheduledAt,
       Instant startedAt,
       Instant finishedAt,
-      List<Transition> transitions) {}
+      List<Transition> transitions,
+      java.math.BigDecimal hold,
+      Instant settledAt) {}
 
   /**
    * An output file.

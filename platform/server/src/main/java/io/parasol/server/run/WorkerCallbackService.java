@@ -38,10 +38,12 @@ public class WorkerCallbackService {
 
   private final DataDirectory data;
   private final ComputeConfig config;
+  private final RunSettlement settlement;
 
-  WorkerCallbackService(DataDirectory data, ComputeConfig config) {
+  WorkerCallbackService(DataDirectory data, ComputeConfig config, RunSettlement settlement) {
     this.data = data;
     this.config = config;
+    this.settlement = settlement;
   }
 
   /**
@@ -50,6 +52,14 @@ public class WorkerCallbackService {
    * @return true when the run has been cancelled and the worker should stop
    */
   public boolean ingest(UUID runId, String token, List<RunEvent> events) {
+    RunState state = apply(runId, token, events);
+    if (state.isTerminal()) {
+      settlement.wake();
+    }
+    return state == RunState.CANCELLED;
+  }
+
+  private RunState apply(UUID runId, String token, List<RunEvent> events) {
     if (events == null || events.size() > MAX_EVENTS_PER_CALL) {
       throw ProblemException.invalid(
           "events", "must be a list of at most " + MAX_EVENTS_PER_CALL + " events");
@@ -111,7 +121,7 @@ public class WorkerCallbackService {
                 }
               }
               appendLog(run.id, log);
-              return run.state == RunState.CANCELLED;
+              return run.state;
             });
   }
 
@@ -199,6 +209,7 @@ public class WorkerCallbackService {
                     RunStore.finish(run, RunState.FAILED, exitReason(run, exitCode, consoleTail));
               }
             });
+    settlement.wake();
   }
 
   private String exitReason(Run run, int exitCode, String tail) {

@@ -1,0 +1,502 @@
+package io.parasol.server.billing;
+
+import io.parasol.server.audit.AuditService;
+import io.parasol.server.billing.BillingViews.AccountView;
+import io.parasol.server.billing.BillingViews.Amounts;
+import io.parasol.server.billing.BillingViews.EntryView;
+import io.parasol.server.billing.BillingViews.LicenceView;
+import io.parasol.server.billing.BillingViews.PriceView;
+import io.parasol.server.billing.BillingViews.Quote;
+import io.parasol.server.billing.BillingViews.QuoteInput;
+import io.parasol.server.billing.BillingViews.RunUsage;
+import io.parasol.server.billing.BillingViews.TransactionView;
+import io.parasol.server.common.Page;
+import io.parasol.server.common.ProblemException;
+import io.parasol.server.tenancy.Caller;
+import io.parasol.server.tenancy.Role;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts, prices, quotes, holds and settlement. Every movement of money is a balanced ledger
+ * transaction recorded once per idempotency key; balances are sums of ledger entries. Holds lock
+ * the account row, so concurrent launches cannot take available funds below zero.
+ */
+@ApplicationScoped
+public class BillingService {
+
+  static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
+  static final BigDecimal MAX_TOP_UP = new BigDecimal("1000000000");
+  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+
+  private final BillingConfig config;
+  private final AuditService audit;
+
+  BillingService(BillingConfig config, AuditService audit) {
+    this.config = config;
+    this.audit = audit;
+  }
+
+  // ---------------------------------------------------------------- accounts
+
+  @Transactional
+  public AccountView account(Caller caller, String org) {
+    return view(visible(caller, org));
+  }
+
+  /** Creates an account or changes its kind and credit limit (admin); If-Match guards races. */
+  @Transactional
+  public AccountView upsert(
+      Caller caller, String org, BillingViews.AccountRequest request, Optional<Long> ifMatch) {
+    requireAdmin(caller);
+    if (request == null || request.kind() == null) {
+      throw ProblemException.invalid("kind", "is required: PREPAID or POSTPAID");
+    }
+    if (!org.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+      throw ProblemException.invalid("org", "must be an organisation id");
+    }
+    BigDecimal limit = request.creditLimit() == null ? BigDecimal.ZERO : request.creditLimit();
+    if (limit.signum() < 0 || limit.scale() > Ledger.SCALE || limit.compareTo(MAX_TOP_UP) > 0) {
+      throw ProblemException.invalid("creditLimit", "must be 0 or more, with at most 6 decimals");
+    }
+    if (request.kind() == BillingAccount.Kind.PREPAID && limit.signum() > 0) {
+      throw ProblemException.invalid("creditLimit", "must be 0 for a prepaid account");
+    }
+    BillingAccount account = BillingAccount.findById(org, LockModeType.PESSIMISTIC_WRITE);
+    if (account == null) {
+      account = new BillingAccount();
+      account.org = org;
+      account.currency = config.currency();
+      account.createdAt = Instant.now();
+    } else if (ifMatch.isPresent() && ifMatch.get() != account.rowVersion) {
+      throw new ProblemException(
+          412,
+          "Precondition Failed",
+          "the account changed since version " + ifMatch.get() + "; read it again");
+    }
+    account.kind = request.kind();
+    account.creditLimit = limit.setScale(Ledger.SCALE);
+    account.persist();
+    audit.record(
+        caller, "account.update", "account", org, org, account.kind + " credit limit " + limit);
+    BillingAccount.getEntityManager().flush();
+    return view(account);
+  }
+
+  /** Adds funds to a prepaid account (admin); a retry with the same key has no further effect. */
+  @Transactional
+  public TransactionView topUp(
+      Caller caller, String org, BillingViews.TopUpRequest request, String key) {
+    requireAdmin(caller);
+    if (key == null || !KEY.matcher(key).matches()) {
+      throw ProblemException.invalid(
+          "Idempotency-Key", "is required: 1 to 200 visible ASCII characters");
+    }
+    BigDecimal amount = request == null ? null : request.amount();
+    if (amount == null
+        || amount.signum() <= 0
+        || amount.scale() > Ledger.SCALE
+        || amount.compareTo(MAX_TOP_UP) > 0) {
+      throw ProblemException.invalid(
+          "amount", "must be positive, at most 1e9, with at most 6 decimals");
+    }
+    BillingAccount account = BillingAccount.findById(org, LockModeType.PESSIMISTIC_WRITE);
+    if (account == null) {
+      throw ProblemException.notFound("account " + org);
+    }
+    String ledgerKey = "top-up:" + org + ":" + key;
+    Optional<LedgerTransaction> earlier = Ledger.find(ledgerKey);
+    if (earlier.isPresent()) {
+      LedgerTransaction t = earlier.get();
+      BigDecimal before = Ledger.sum(Ledger.funds(org)); // unchanged by a replay
+      if (LedgerEntry.count(
+              "transactionId = ?1 and account = ?2 and amount = ?3",
+              t.id,
+              Ledger.funds(org),
+              amount.setScale(Ledger.SCALE).negate())
+          == 0) {
+        throw new ProblemException(
+            422,
+            "Unprocessable Content",
+            "this Idempotency-Key was already used for a different top-up",
+            List.of(
+                new ProblemException.FieldProblem(
+                    "Idempotency-Key", "was used for a different request")),
+            Map.of("balance", before.negate()));
+      }
+      return transaction(t);
+    }
+    LedgerTransaction t =
+        Ledger.post(
+            new Ledger.Posting(ledgerKey, "TOP_UP", org, "top-up", key, caller.name())
+                .debit("bank", amount)
+                .credit(Ledger.funds(org), amount)
+                .memo(request.memo()));
+    audit.record(caller, "account.top-up", "account", org, org, amount + " " + account.currency);
+    return transaction(t);
+  }
+
+  @Transactional
+  public Page<TransactionView> ledger(Caller caller, String org, int page, int size) {
+    visible(caller, org);
+    Page.check(page, size);
+    var query = LedgerTransaction.<LedgerTransaction>find("org = ?1 order by id desc", org);
+    long total = query.count();
+    return new Page<>(
+        query.page(page, size).list().stream().map(this::transaction).toList(), page, size, total);
+  }
+
+  // ---------------------------------------------------------------- prices
+
+  @Transactional
+  public List<PriceView> prices() {
+    return Price.<Price>list("order by partition, resource, effectiveFrom desc").stream()
+        .map(p -> new PriceView(p.partition, p.resource, p.unitPrice, p.effectiveFrom))
+        .toList();
+  }
+
+  @Transactional
+  public PriceView setPrice(Caller caller, PriceView request) {
+    requireAdmin(caller);
+    if (request == null
+        || request.partition() == null
+        || request.partition().isBlank()
+        || request.resource() == null) {
+      throw ProblemException.invalid("partition", "partition and resource are required");
+    }
+    requireAmount("unitPrice", request.unitPrice());
+    Price p = new Price();
+    p.partition = request.partition();
+    p.resource = request.resource();
+    p.unitPrice = request.unitPrice().setScale(Ledger.SCALE);
+    p.effectiveFrom = request.effectiveFrom() == null ? Instant.now() : request.effectiveFrom();
+    p.createdBy = caller.name();
+    p.createdAt = Instant.now();
+    if (Price.count(
+            "partition = ?1 and resource = ?2 and effectiveFrom = ?3",
+            p.partition,
+            p.resource,
+            p.effectiveFrom)
+        > 0) {
+      throw ProblemException.conflict(
+          "a price for that partition and resource starts at that time already");
+    }
+    p.persist();
+    audit.record(
+        caller,
+        "price.set",
+        "price",
+        p.partition + "/" + p.resource,
+        null,
+        p.unitPrice + " from " + p.effectiveFrom);
+    return new PriceView(p.partition, p.resource, p.unitPrice, p.effectiveFrom);
+  }
+
+  @Transactional
+  public List<LicenceView> licenceFees() {
+    return LicenceFee.<LicenceFee>list("order by appId, effectiveFrom desc").stream()
+        .map(BillingService::view)
+        .toList();
+  }
+
+  @Transactional
+  public LicenceView setLicenceFee(Caller caller, LicenceView request) {
+    requireAdmin(caller);
+    if (request == null || request.appId() == null || request.basis() == null) {
+      throw ProblemException.invalid("appId", "appId and basis are required");
+    }
+    requireAmount("amount", request.amount());
+    BigDecimal share = request.isvShare();
+    if (share == null
+        || share.signum() < 0
+        || share.compareTo(BigDecimal.ONE) > 0
+        || share.scale() > Ledger.SCALE) {
+      throw ProblemException.invalid("isvShare", "must be between 0 and 1");
+    }
+    LicenceFee f = new LicenceFee();
+    f.appId = request.appId();
+    f.basis = request.basis();
+    f.amount = request.amount().setScale(Ledger.SCALE);
+    f.isvShare = share.setScale(Ledger.SCALE);
+    f.effectiveFrom = request.effectiveFrom() == null ? Instant.now() : request.effectiveFrom();
+    f.createdBy = caller.name();
+    f.createdAt = Instant.now();
+    f.persist();
+    audit.record(
+        caller,
+        "licence-fee.set",
+        "app",
+        f.appId,
+        null,
+        f.basis + " " + f.amount + " share " + f.isvShare);
+    return view(f);
+  }
+
+  // ---------------------------------------------------------------- quote, hold, settle
+
+  /** Prices a launch at the prices in force now: at the expected wall time and at the limit. */
+  @Transactional
+  public Quote quote(QuoteInput in) {
+    Instant now = Instant.now();
+    BigDecimal core = price(in.partition(), Price.Resource.CORE_HOUR, now);
+    BigDecimal card =
+        in.cards() > 0 ? price(in.partition(), Price.Resource.CARD_HOUR, now) : BigDecimal.ZERO;
+    Optional<LicenceFee> fee = fee(in.appId(), now);
+    return new Quote(
+        config.currency(),
+        in.partition(),
+        core,
+        card,
+        fee.map(BillingService::view).orElse(null),
+        amounts(in.cores(), in.cards(), in.expectedSeconds(), core, card, fee, true),
+        amounts(in.cores(), in.cards(), in.wallTimeSeconds(), core, card, fee, true));
+  }
+
+  /**
+   * Holds {@code amount} of an org's available funds for a run, inside the caller's transaction;
+   * 402 with the missing amount when there is not enough.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void hold(String org, UUID runId, BigDecimal amount) {
+    BillingAccount account = BillingAccount.findById(org, LockModeType.PESSIMISTIC_WRITE);
+    if (account == null) {
+      throw new ProblemException(
+          402,
+          "Payment Required",
+          "your organisation " + org + " has no billing account; ask an admin to open one");
+    }
+    BigDecimal available = available(account);
+    if (available.compareTo(amount) < 0) {
+      BigDecimal missing = amount.subtract(available);
+      throw new ProblemException(
+          402,
+          "Payment Required",
+          "this launch needs "
+              + amount
+              + " "
+              + account.currency
+              + " held; "
+              + available
+              + " is available, "
+              + missing
+              + " is missing",
+          List.of(),
+          Map.of(
+              "required",
+              amount,
+              "available",
+              available,
+              "missing",
+              missing,
+              "currency",
+              account.currency));
+    }
+    if (amount.signum() > 0) {
+      Ledger.post(
+          new Ledger.Posting("hold:" + runId, "HOLD", org, "run", runId.toString(), "parasol")
+              .debit(Ledger.funds(org), amount)
+              .credit(Ledger.held(org), amount));
+    }
+  }
+
+  /**
+   * Settles an ended run once: rates its usage at the prices in force when it was consumed,
+   * releases its hold, charges the account and credits the vendor's share. Joins the caller's
+   * transaction; a second call for the same run changes nothing.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void settle(RunUsage usage) {
+    String key = "settle:" + usage.runId();
+    if (Ledger.find(key).isPresent()) {
+      return;
+    }
+    long seconds =
+        usage.from() == null
+            ? 0
+            : Math.max(0, Duration.between(usage.from(), usage.to()).toMillis()) / 1000;
+    BigDecimal coreSeconds = BigDecimal.valueOf((long) usage.cores() * seconds);
+    BigDecimal cardSeconds = BigDecimal.valueOf((long) usage.cards() * seconds);
+    if (UsageRecord.count("idempotencyKey", "run:" + usage.runId()) == 0) {
+      UsageRecord record = new UsageRecord();
+      record.idempotencyKey = "run:" + usage.runId();
+      record.org = usage.org();
+      record.runId = usage.runId();
+      record.partition = usage.partition();
+      record.coreSeconds = coreSeconds.setScale(Ledger.SCALE);
+      record.cardSeconds = cardSeconds.setScale(Ledger.SCALE);
+      record.consumedAt = usage.to();
+      record.period = Ledger.period(usage.to());
+      record.receivedAt = Instant.now();
+      record.persist();
+    }
+    BigDecimal core = price(usage.partition(), Price.Resource.CORE_HOUR, usage.to());
+    BigDecimal card =
+        usage.cards() > 0
+            ? price(usage.partition(), Price.Resource.CARD_HOUR, usage.to())
+            : BigDecimal.ZERO;
+    Optional<LicenceFee> fee = fee(usage.appId(), usage.to());
+    Amounts used = amounts(usage.cores(), usage.cards(), seconds, core, card, fee, usage.started());
+    BigDecimal held =
+        Ledger.find("hold:" + usage.runId())
+            .map(t -> Ledger.sumOf(t.id, Ledger.held(usage.org())).negate())
+            .orElse(BigDecimal.ZERO);
+    BigDecimal compute = used.compute();
+    BigDecimal licence = used.licence();
+    String memo = used.coreHours() + " core-h, " + used.cardHours() + " card-h";
+    BillingAccount account = BillingAccount.findById(usage.org());
+    if (account != null
+        && account.kind == BillingAccount.Kind.PREPAID
+        && held.signum() > 0
+        && compute.add(licence).compareTo(held) > 0) {
+      // A prepaid balance never goes below zero: the charge stops at what was held.
+      licence = licence.min(held);
+      compute = held.subtract(licence);
+      memo += "; capped at the hold " + held;
+    }
+    BigDecimal share =
+        fee.map(f -> f.isvShare)
+            .orElse(BigDecimal.ZERO)
+            .multiply(licence)
+            .setScale(Ledger.SCALE, RoundingMode.HALF_EVEN);
+    Ledger.Posting posting =
+        new Ledger.Posting(
+                key, "SETTLEMENT", usage.org(), "run", usage.runId().toString(), "parasol")
+            .at(usage.to())
+            .memo(memo);
+    if (held.signum() > 0) {
+      posting.debit(Ledger.held(usage.org()), held).credit(Ledger.funds(usage.org()), held);
+    }
+    posting
+        .debit(Ledger.funds(usage.org()), compute.add(licence))
+        .credit(Ledger.computeRevenue(usage.partition()), compute)
+        .credit(Ledger.licenceRevenue(usage.appId()), licence.subtract(share))
+        .credit(Ledger.vendorPayable(usage.vendorOrg()), share);
+    Ledger.post(posting);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Amounts amounts(
+      int cores,
+      int cards,
+      long seconds,
+      BigDecimal core,
+      BigDecimal card,
+      Optional<LicenceFee> fee,
+      boolean started) {
+    BigDecimal hours =
+        BigDecimal.valueOf(seconds).divide(SECONDS_PER_HOUR, 12, RoundingMode.HALF_EVEN);
+    BigDecimal coreHours = hours.multiply(BigDecimal.valueOf(cores));
+    BigDecimal cardHours = hours.multiply(BigDecimal.valueOf(cards));
+    BigDecimal compute = coreHours.multiply(core).add(cardHours.multiply(card));
+    BigDecimal licence = BigDecimal.ZERO;
+    if (fee.isPresent()) {
+      licence =
+          fee.get().basis == LicenceFee.Basis.PER_RUN
+              ? (started ? fee.get().amount : BigDecimal.ZERO)
+              : coreHours.multiply(fee.get().amount);
+    }
+    compute = compute.setScale(Ledger.SCALE, RoundingMode.HALF_EVEN);
+    licence = licence.setScale(Ledger.SCALE, RoundingMode.HALF_EVEN);
+    return new Amounts(
+        coreHours.setScale(Ledger.SCALE, RoundingMode.HALF_EVEN),
+        cardHours.setScale(Ledger.SCALE, RoundingMode.HALF_EVEN),
+        compute,
+        licence,
+        compute.add(licence));
+  }
+
+  private static BigDecimal price(String partition, Price.Resource resource, Instant at) {
+    return Price.<Price>find(
+            "partition = ?1 and resource = ?2 and effectiveFrom <= ?3 order by effectiveFrom desc",
+            partition,
+            resource,
+            at)
+        .firstResultOptional()
+        .map(p -> p.unitPrice)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    409,
+                    "Conflict",
+                    "no "
+                        + resource
+                        + " price is in force for partition "
+                        + partition
+                        + "; ask an admin"));
+  }
+
+  private static Optional<LicenceFee> fee(String appId, Instant at) {
+    return LicenceFee.<LicenceFee>find(
+            "appId = ?1 and effectiveFrom <= ?2 order by effectiveFrom desc", appId, at)
+        .firstResultOptional();
+  }
+
+  private static BigDecimal available(BillingAccount account) {
+    // funds is credit-normal: its balance is minus the sum of its entries.
+    return Ledger.sum(Ledger.funds(account.org)).negate().add(account.creditLimit);
+  }
+
+  private AccountView view(BillingAccount a) {
+    BigDecimal funds = Ledger.sum(Ledger.funds(a.org)).negate();
+    BigDecimal holds = Ledger.sum(Ledger.held(a.org)).negate();
+    return new AccountView(
+        a.org,
+        a.kind,
+        a.currency,
+        funds.add(holds),
+        holds,
+        funds.add(a.creditLimit),
+        a.creditLimit,
+        a.rowVersion);
+  }
+
+  private TransactionView transaction(LedgerTransaction t) {
+    List<EntryView> entries =
+        LedgerEntry.<LedgerEntry>list("transactionId = ?1 order by id", t.id).stream()
+            .map(e -> new EntryView(e.account, e.amount))
+            .toList();
+    return new TransactionView(
+        t.id, t.kind, t.causeType, t.causeId, t.actor, t.memo, t.period, t.at, entries);
+  }
+
+  private static LicenceView view(LicenceFee f) {
+    return new LicenceView(f.appId, f.basis, f.amount, f.isvShare, f.effectiveFrom);
+  }
+
+  private static BillingAccount visible(Caller caller, String org) {
+    if (!caller.canSee(org) || (caller.role() == Role.ISV)) {
+      throw ProblemException.notFound("account " + org);
+    }
+    BillingAccount account = BillingAccount.findById(org);
+    if (account == null) {
+      throw ProblemException.notFound("account " + org);
+    }
+    return account;
+  }
+
+  private static void requireAdmin(Caller caller) {
+    if (!caller.isAdmin()) {
+      throw ProblemException.forbidden("only admins manage accounts, prices and fees");
+    }
+  }
+
+  private static void requireAmount(String field, BigDecimal value) {
+    if (value == null
+        || value.signum() < 0
+        || value.scale() > Ledger.SCALE
+        || value.compareTo(MAX_TOP_UP) > 0) {
+      throw ProblemException.invalid(field, "must be 0 or more, with at most 6 decimals");
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.parasol.server.billing;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The double-entry ledger: posts balanced transactions (debits positive, credits negative, summing
+ * to zero) once per idempotency key, and derives balances from the entries. Callers hold a
+ * transaction. The chart of accounts:
+ *
+ * <ul>
+ *   <li>{@code bank}: money received (asset);
+ *   <li>{@code customer:ORG:funds}: what a customer may spend (liability; negative for a postpaid
+ *       account that owes);
+ *   <li>{@code customer:ORG:held}: funds held for runs in flight;
+ *   <li>{@code revenue:compute:PARTITION}, {@code revenue:licence:APP}: recognised revenue;
+ *   <li>{@code vendor:ORG:payable}: the ISVs' share of licence fees, owed to them.
+ * </ul>
+ */
+final class Ledger {
+
+  static final int SCALE = 6;
+
+  private Ledger() {}
+
+  static String funds(String org) {
+    return "customer:" + org + ":funds";
+  }
+
+  static String held(String org) {
+    return "customer:" + org + ":held";
+  }
+
+  static String computeRevenue(String partition) {
+    return "revenue:compute:" + partition;
+  }
+
+  static String licenceRevenue(String appId) {
+    return "revenue:licence:" + appId;
+  }
+
+  static String vendorPayable(String org) {
+    return "vendor:" + org + ":payable";
+  }
+
+  /** A transaction being built. */
+  static final class Posting {
+    final String key;
+    final String kind;
+    final String org;
+    final String causeType;
+    final String causeId;
+    final String actor;
+    String memo;
+    Instant consumedAt = Instant.now();
+    final List<Map.Entry<String, BigDecimal>> lines = new ArrayList<>();
+
+    Posting(String key, String kind, String org, String causeType, String causeId, String actor) {
+      this.key = key;
+      this.kind = kind;
+      this.org = org;
+      this.causeType = causeType;
+      this.causeId = causeId;
+      this.actor = actor;
+    }
+
+    Posting debit(String account, BigDecimal amount) {
+      // Lines are kept apart (a hold released and a charge on one account are two entries).
+      lines.add(Map.entry(account, amount.setScale(SCALE, RoundingMode.HALF_EVEN)));
+      return this;
+    }
+
+    Posting credit(String account, BigDecimal amount) {
+      return debit(account, amount.negate());
+    }
+
+    Posting memo(String text) {
+      this.memo = text == null || text.length() <= 500 ? text : text.substring(0, 500);
+      return this;
+    }
+
+    Posting at(Instant consumed) {
+      this.consumedAt = consumed;
+      return this;
+    }
+  }
+
+  /** The transaction already recorded under a key, if any. */
+  static Optional<LedgerTransaction> find(String key) {
+    return LedgerTransaction.find("idempotencyKey", key).firstResultOptional();
+  }
+
+  /** Records a balanced posting; returns the existing transaction when the key was used before. */
+  static LedgerTransaction post(Posting p) {
+    Optional<LedgerTransaction> existing = find(p.key);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    BigDecimal sum =
+        p.lines.stream().map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+    if (sum.signum() != 0) {
+      throw new IllegalStateException("unbalanced posting " + p.key + ": " + p.lines);
+    }
+    LedgerTransaction t = new LedgerTransaction();
+    t.idempotencyKey = p.key;
+    t.kind = p.kind;
+    t.org = p.org;
+    t.causeType = p.causeType;
+    t.causeId = p.causeId;
+    t.actor = p.actor;
+    t.memo = p.memo;
+    t.at = Instant.now();
+    t.period = period(p.consumedAt);
+    t.persist();
+    for (Map.Entry<String, BigDecimal> line : p.lines) {
+      if (line.getValue().signum() != 0) {
+        LedgerEntry e = new LedgerEntry();
+        e.transactionId = t.id;
+        e.account = line.getKey();
+        e.amount = line.getValue();
+        e.persist();
+      }
+    }
+    return t;
+  }
+
+  /** The sum of an account's entries (debits positive). */
+  static BigDecimal sum(String account) {
+    BigDecimal sum =
+        LedgerEntry.getEntityManager()
+            .createQuery(
+                "select coalesce(sum(e.amount), 0) from LedgerEntry e where e.account = ?1",
+                BigDecimal.class)
+            .setParameter(1, account)
+            .getSingleResult();
+    return sum.setScale(SCALE, RoundingMode.HALF_EVEN);
+  }
+
+  /** The sum of one transaction's entries on one account. */
+  static BigDecimal sumOf(long transactionId, String account) {
+    BigDecimal sum =
+        LedgerEntry.getEntityManager()
+            .createQuery(
+                "select coalesce(sum(e.amount), 0) from LedgerEntry e where e.transactionId = ?1 and e.account = ?2",
+                BigDecimal.class)
+            .setParameter(1, transactionId)
+            .setParameter(2, account)
+            .getSingleResult();
+    return sum.setScale(SCALE, RoundingMode.HALF_EVEN);
+  }
+
+  static String period(Instant at) {
+    return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
+  }
+}
