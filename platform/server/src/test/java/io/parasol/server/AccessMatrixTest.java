@@ -82,6 +82,49 @@ class AccessMatrixTest {
     Map<String, Object> reject = Map.of("reason", "matrix");
     String events = "[{\"type\":\"PROGRESS\",\"progress\":0.5}]";
     List<Row> rows = new ArrayList<>();
+    String period = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+    Map<String, Object> usage =
+        Map.of(
+            "records",
+            List.of(
+                Map.of(
+                    "idempotencyKey",
+                    "matrix-usage",
+                    "org",
+                    "globex",
+                    "partition",
+                    "local",
+                    "coreSeconds",
+                    1,
+                    "consumedAt",
+                    "2026-01-01T00:00:00Z")));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/accounts/{org}/invoices/{period}",
+            "/api/v1/accounts/acme/invoices/" + period,
+            NONE,
+            401,
+            200,
+            404,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/usage/{org}",
+            "/api/v1/usage/globex?period=" + period,
+            NONE,
+            401,
+            404,
+            200,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "POST", "/api/v1/usage", "/api/v1/usage", json(usage), 401, 403, 403, 403, 403, 200));
     //                                  anonymous alice bob ivy victor admin
     rows.add(new Row("GET", "/api/v1/apps", "/api/v1/apps", NONE, 401, 200, 200, 200, 200, 200));
     rows.add(

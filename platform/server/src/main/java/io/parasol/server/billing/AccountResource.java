@@ -87,6 +87,16 @@ public class AccountResource {
     return billing.ledger(callers.caller(), org, page, size);
   }
 
+  @GET
+  @Path("invoices/{period}")
+  @Operation(
+      operationId = "getInvoice",
+      summary = "The account's charges of a month (yyyy-MM): the postpaid invoice")
+  public BillingViews.Invoice invoice(
+      @PathParam("org") String org, @PathParam("period") String period) {
+    return billing.invoice(callers.caller(), org, period);
+  }
+
   private static Optional<Long> version(String ifMatch) {
     if (ifMatch == null || ifMatch.isBlank()) {
       return Optional.empty();

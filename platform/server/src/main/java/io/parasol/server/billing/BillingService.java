@@ -156,6 +156,45 @@ public class BillingService {
         query.page(page, size).list().stream().map(this::transaction).toList(), page, size, total);
   }
 
+  /**
+   * An account's charges of one month (the month the usage was consumed in): a line per settled run
+   * and the total. For postpaid accounts this is the monthly invoice.
+   */
+  @Transactional
+  public BillingViews.Invoice invoice(Caller caller, String org, String period) {
+    BillingAccount account = visible(caller, org);
+    if (period == null || !period.matches("\\d{4}-(0[1-9]|1[0-2])")) {
+      throw ProblemException.invalid("period", "must be a month, yyyy-MM");
+    }
+    List<Object[]> rows =
+        LedgerEntry.getEntityManager()
+            .createQuery(
+                "select t.causeId, t.memo, t.at, sum(e.amount) from LedgerTransaction t, LedgerEntry e"
+                    + " where e.transactionId = t.id and t.org = ?1 and t.period = ?2 and t.kind = 'SETTLEMENT'"
+                    + " and (e.account like 'revenue:%' or e.account like 'vendor:%')"
+                    + " group by t.id, t.causeId, t.memo, t.at order by t.at",
+                Object[].class)
+            .setParameter(1, org)
+            .setParameter(2, period)
+            .getResultList();
+    List<BillingViews.InvoiceLine> lines =
+        rows.stream()
+            .map(
+                r ->
+                    new BillingViews.InvoiceLine(
+                        (String) r[0],
+                        (String) r[1],
+                        (Instant) r[2],
+                        ((BigDecimal) r[3]).negate().setScale(Ledger.SCALE)))
+            .toList();
+    BigDecimal total =
+        lines.stream()
+            .map(BillingViews.InvoiceLine::amount)
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new BillingViews.Invoice(
+        org, account.kind, period, account.currency, lines, total.setScale(Ledger.SCALE));
+  }
+
   // ---------------------------------------------------------------- prices
 
   @Transactional
@@ -258,8 +297,24 @@ public class BillingService {
         core,
         card,
         fee.map(BillingService::view).orElse(null),
-        amounts(in.cores(), in.cards(), in.expectedSeconds(), core, card, fee, true),
-        amounts(in.cores(), in.cards(), in.wallTimeSeconds(), core, card, fee, true));
+        amounts(
+            seconds(in.cores(), in.expectedSeconds()),
+            seconds(in.cards(), in.expectedSeconds()),
+            core,
+            card,
+            fee,
+            true),
+        amounts(
+            seconds(in.cores(), in.wallTimeSeconds()),
+            seconds(in.cards(), in.wallTimeSeconds()),
+            core,
+            card,
+            fee,
+            true));
+  }
+
+  private static BigDecimal seconds(int units, long seconds) {
+    return BigDecimal.valueOf((long) units * seconds);
   }
 
   /**
@@ -320,32 +375,44 @@ public class BillingService {
     if (Ledger.find(key).isPresent()) {
       return;
     }
-    long seconds =
-        usage.from() == null
-            ? 0
-            : Math.max(0, Duration.between(usage.from(), usage.to()).toMillis()) / 1000;
-    BigDecimal coreSeconds = BigDecimal.valueOf((long) usage.cores() * seconds);
-    BigDecimal cardSeconds = BigDecimal.valueOf((long) usage.cards() * seconds);
-    if (UsageRecord.count("idempotencyKey", "run:" + usage.runId()) == 0) {
+    // The run's usage is what metering holds for it; a local run is metered here, from its times.
+    if (UsageRecord.count("runId", usage.runId()) == 0) {
+      long seconds =
+          usage.from() == null
+              ? 0
+              : Math.max(0, Duration.between(usage.from(), usage.to()).toMillis()) / 1000;
       UsageRecord record = new UsageRecord();
       record.idempotencyKey = "run:" + usage.runId();
       record.org = usage.org();
       record.runId = usage.runId();
       record.partition = usage.partition();
-      record.coreSeconds = coreSeconds.setScale(Ledger.SCALE);
-      record.cardSeconds = cardSeconds.setScale(Ledger.SCALE);
+      record.coreSeconds =
+          BigDecimal.valueOf((long) usage.cores() * seconds).setScale(Ledger.SCALE);
+      record.cardSeconds =
+          BigDecimal.valueOf((long) usage.cards() * seconds).setScale(Ledger.SCALE);
       record.consumedAt = usage.to();
       record.period = Ledger.period(usage.to());
       record.receivedAt = Instant.now();
       record.persist();
+      UsageRecord.getEntityManager().flush();
     }
+    Object[] metered =
+        (Object[])
+            UsageRecord.getEntityManager()
+                .createQuery(
+                    "select coalesce(sum(u.coreSeconds), 0), coalesce(sum(u.cardSeconds), 0) from UsageRecord u"
+                        + " where u.runId = ?1")
+                .setParameter(1, usage.runId())
+                .getSingleResult();
+    BigDecimal coreSeconds = (BigDecimal) metered[0];
+    BigDecimal cardSeconds = (BigDecimal) metered[1];
     BigDecimal core = price(usage.partition(), Price.Resource.CORE_HOUR, usage.to());
     BigDecimal card =
-        usage.cards() > 0
+        cardSeconds.signum() > 0
             ? price(usage.partition(), Price.Resource.CARD_HOUR, usage.to())
             : BigDecimal.ZERO;
     Optional<LicenceFee> fee = fee(usage.appId(), usage.to());
-    Amounts used = amounts(usage.cores(), usage.cards(), seconds, core, card, fee, usage.started());
+    Amounts used = amounts(coreSeconds, cardSeconds, core, card, fee, usage.started());
     BigDecimal held =
         Ledger.find("hold:" + usage.runId())
             .map(t -> Ledger.sumOf(t.id, Ledger.held(usage.org())).negate())
@@ -387,17 +454,14 @@ public class BillingService {
   // ---------------------------------------------------------------- helpers
 
   private Amounts amounts(
-      int cores,
-      int cards,
-      long seconds,
+      BigDecimal coreSeconds,
+      BigDecimal cardSeconds,
       BigDecimal core,
       BigDecimal card,
       Optional<LicenceFee> fee,
       boolean started) {
-    BigDecimal hours =
-        BigDecimal.valueOf(seconds).divide(SECONDS_PER_HOUR, 12, RoundingMode.HALF_EVEN);
-    BigDecimal coreHours = hours.multiply(BigDecimal.valueOf(cores));
-    BigDecimal cardHours = hours.multiply(BigDecimal.valueOf(cards));
+    BigDecimal coreHours = coreSeconds.divide(SECONDS_PER_HOUR, 12, RoundingMode.HALF_EVEN);
+    BigDecimal cardHours = cardSeconds.divide(SECONDS_PER_HOUR, 12, RoundingMode.HALF_EVEN);
     BigDecimal compute = coreHours.multiply(core).add(cardHours.multiply(card));
     BigDecimal licence = BigDecimal.ZERO;
     if (fee.isPresent()) {

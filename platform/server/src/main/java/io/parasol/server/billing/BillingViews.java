@@ -186,4 +186,32 @@ public final class BillingViews {
       Instant from,
       Instant to,
       boolean started) {}
+
+  /**
+   * One charged run on an invoice.
+   *
+   * @param runId the run
+   * @param usage what it used
+   * @param settledAt when it was charged
+   * @param amount the charge
+   */
+  public record InvoiceLine(String runId, String usage, Instant settledAt, BigDecimal amount) {}
+
+  /**
+   * An account's charges of one month.
+   *
+   * @param org the org
+   * @param kind prepaid or postpaid
+   * @param period the month, yyyy-MM
+   * @param currency the currency
+   * @param lines a line per settled run
+   * @param total the sum of the lines
+   */
+  public record Invoice(
+      String org,
+      BillingAccount.Kind kind,
+      String period,
+      String currency,
+      List<InvoiceLine> lines,
+      BigDecimal total) {}
 }
