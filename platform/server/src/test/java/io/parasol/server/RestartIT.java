@@ -2,12 +2,14 @@ package io.parasol.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +74,40 @@ class RestartIT {
     assertTrue(
         run.getList("transitions.reason").stream()
             .anyMatch(r -> r.toString().contains("queued again")));
+  }
+
+  @Test
+  void aRunThatEndedBeforeACrashIsSettledOnceAfterTheRestart() throws Exception {
+    kill(server, true);
+    server =
+        PackagedServer.start(
+            PORT,
+            DATA,
+            Map.of("PARASOL_BILLING_SETTLEMENT_ENABLED", "false"),
+            "target/restart-it-server.log");
+    String id = Api.launch("alice", Api.TRIVIAL_HEAT);
+    assertEquals("SUCCEEDED", Api.awaitEnd("alice", id).getString("state"));
+    Thread.sleep(1_500);
+    Object settledAt = Api.as("alice").get("/api/v1/runs/" + id).then().extract().path("settledAt");
+    assertNull(settledAt, "settlement is paused, so the run must wait");
+
+    kill(server, false);
+    server = startServer();
+
+    Api.poll(
+        Duration.ofSeconds(30),
+        () -> Api.as("alice").get("/api/v1/runs/" + id).then().extract().path("settledAt"),
+        settled -> settled != null,
+        "the run to be settled after the restart");
+    List<String> settlements =
+        Api.as("alice")
+            .get("/api/v1/accounts/acme/ledger?size=200")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items.findAll { it.kind == 'SETTLEMENT' }.causeId");
+    assertEquals(1, settlements.stream().filter(id::equals).count(), "settlements: " + settlements);
   }
 
   private static Process startServer() throws IOException {

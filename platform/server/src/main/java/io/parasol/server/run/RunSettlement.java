@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,12 +30,17 @@ public class RunSettlement {
   private static final Logger LOG = Logger.getLogger(RunSettlement.class);
 
   private final BillingService billing;
+  private final boolean enabled;
   private final LinkedBlockingQueue<Boolean> signal = new LinkedBlockingQueue<>(1);
   private volatile boolean running;
   private Thread thread;
 
-  RunSettlement(BillingService billing) {
+  RunSettlement(
+      BillingService billing,
+      @ConfigProperty(name = "parasol.billing.settlement.enabled", defaultValue = "true")
+          boolean enabled) {
     this.billing = billing;
+    this.enabled = enabled;
   }
 
   /** Asks for a look at ended, unsettled runs now. */
@@ -43,6 +49,10 @@ public class RunSettlement {
   }
 
   void start(@Observes @Priority(60) StartupEvent event) {
+    if (!enabled) {
+      LOG.warn("settlement is paused (parasol.billing.settlement.enabled=false): ended runs wait");
+      return;
+    }
     running = true;
     thread = new Thread(this::loop, "parasol-settlement");
     thread.setDaemon(true);
