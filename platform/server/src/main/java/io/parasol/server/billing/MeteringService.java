@@ -9,7 +9,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -30,6 +33,10 @@ public class MeteringService {
   }
 
   static final int MAX_BATCH = 5_000;
+  static final int ROWS_PER_STATEMENT = 500;
+  private static final String COLUMNS =
+      "idempotency_key, org, run_id, partition_name, core_seconds, card_seconds, consumed_at,"
+          + " period, received_at";
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
@@ -86,34 +93,32 @@ public class MeteringService {
     for (int i = 0; i < batch.size(); i++) {
       check(i, batch.get(i));
     }
-    EntityManager em = UsageRecord.getEntityManager();
-    Instant now = Instant.now();
-    // PostgreSQL (production) ignores a repeated key atomically, also under concurrent batches;
-    // the embedded H2 has no ON CONFLICT, and a standard MERGE does the same there.
-    String sql =
-        postgres
-            ? "insert into usage_record (idempotency_key, org, run_id, partition_name, core_seconds,"
-                + " card_seconds, consumed_at, period, received_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                + " on conflict (idempotency_key) do nothing"
-            : "merge into usage_record u using (values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))"
-                + " s(k, org, run_id, part, cs, ds, cat, per, rat) on u.idempotency_key = s.k"
-                + " when not matched then insert (idempotency_key, org, run_id, partition_name, core_seconds,"
-                + " card_seconds, consumed_at, period, received_at)"
-                + " values (s.k, s.org, s.run_id, s.part, s.cs, s.ds, s.cat, s.per, s.rat)";
-    int recorded = 0;
+    // A key repeated inside the batch counts once; keys seen before are ignored by the database.
+    Map<String, UsageIn> unique = new LinkedHashMap<>();
     for (UsageIn in : batch) {
-      recorded +=
-          em.createNativeQuery(sql)
-              .setParameter(1, in.idempotencyKey())
-              .setParameter(2, in.org())
-              .setParameter(3, in.runId())
-              .setParameter(4, in.partition())
-              .setParameter(5, in.coreSeconds().setScale(Ledger.SCALE, RoundingMode.HALF_EVEN))
-              .setParameter(6, cards(in).setScale(Ledger.SCALE, RoundingMode.HALF_EVEN))
-              .setParameter(7, Timestamp.from(in.consumedAt()))
-              .setParameter(8, Ledger.period(in.consumedAt()))
-              .setParameter(9, Timestamp.from(now))
-              .executeUpdate();
+      unique.putIfAbsent(in.idempotencyKey(), in);
+    }
+    List<UsageIn> rows = new ArrayList<>(unique.values());
+    EntityManager em = UsageRecord.getEntityManager();
+    Timestamp now = Timestamp.from(Instant.now());
+    int recorded = 0;
+    for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+      List<UsageIn> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+      var query = em.createNativeQuery(insert(chunk.size()));
+      int p = 1;
+      for (UsageIn in : chunk) {
+        query
+            .setParameter(p++, in.idempotencyKey())
+            .setParameter(p++, in.org())
+            .setParameter(p++, in.runId())
+            .setParameter(p++, in.partition())
+            .setParameter(p++, in.coreSeconds().setScale(Ledger.SCALE, RoundingMode.HALF_EVEN))
+            .setParameter(p++, cards(in).setScale(Ledger.SCALE, RoundingMode.HALF_EVEN))
+            .setParameter(p++, Timestamp.from(in.consumedAt()))
+            .setParameter(p++, Ledger.period(in.consumedAt()))
+            .setParameter(p++, now);
+      }
+      recorded += query.executeUpdate();
     }
     return new Ingested(batch.size(), recorded, batch.size() - recorded);
   }
@@ -142,6 +147,35 @@ public class MeteringService {
         ((Number) row[0]).longValue(),
         ((BigDecimal) row[1]).setScale(Ledger.SCALE),
         ((BigDecimal) row[2]).setScale(Ledger.SCALE));
+  }
+
+  /**
+   * One statement for many rows. PostgreSQL (production) ignores a repeated key atomically, also
+   * under concurrent batches; the embedded H2 has no ON CONFLICT, and a standard MERGE does the
+   * same there.
+   */
+  private String insert(int rows) {
+    StringBuilder values = new StringBuilder();
+    for (int r = 0; r < rows; r++) {
+      values.append(r == 0 ? "" : ", ").append("(");
+      for (int c = 1; c <= 9; c++) {
+        values.append(c == 1 ? "" : ", ").append('?').append(r * 9 + c);
+      }
+      values.append(")");
+    }
+    if (postgres) {
+      return "insert into usage_record ("
+          + COLUMNS
+          + ") values "
+          + values
+          + " on conflict (idempotency_key) do nothing";
+    }
+    return "merge into usage_record u using (values "
+        + values
+        + ") s(k, org, run_id, part, cs, ds, cat, per, rat) on u.idempotency_key = s.k"
+        + " when not matched then insert ("
+        + COLUMNS
+        + ") values (s.k, s.org, s.run_id, s.part, s.cs, s.ds, s.cat, s.per, s.rat)";
   }
 
   private static void check(int i, UsageIn in) {
