@@ -98,7 +98,9 @@ public class MeteringService {
     for (UsageIn in : batch) {
       unique.putIfAbsent(in.idempotencyKey(), in);
     }
+    // Sorted, so that concurrent batches with overlapping keys take their locks in one order.
     List<UsageIn> rows = new ArrayList<>(unique.values());
+    rows.sort(java.util.Comparator.comparing(UsageIn::idempotencyKey));
     EntityManager em = UsageRecord.getEntityManager();
     Timestamp now = Timestamp.from(Instant.now());
     int recorded = 0;
