@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.plugin.api.Allocation;
 import io.parasol.protocol.RunSpec;
 import io.parasol.server.common.Hashing;
+import io.parasol.server.common.WakeableLoop;
 import io.parasol.server.compute.ComputeBackend;
 import io.parasol.server.compute.ComputeConfig;
 import io.parasol.server.publishing.PublishingService;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -57,43 +56,21 @@ public class RunDispatcher {
   @ConfigProperty(name = "quarkus.http.port")
   int httpPort;
 
-  private final LinkedBlockingQueue<Boolean> signal = new LinkedBlockingQueue<>(1);
-  private volatile boolean running;
-  private Thread thread;
+  private final WakeableLoop loop =
+      new WakeableLoop("parasol-dispatcher", Duration.ofSeconds(1), this::dispatchQueued);
 
   /** Asks the dispatcher to look at the queue now. */
   public void wake() {
-    signal.offer(Boolean.TRUE);
+    loop.wake();
   }
 
   void start(@Observes @Priority(50) StartupEvent event) {
     reconcile();
-    running = true;
-    thread = new Thread(this::loop, "parasol-dispatcher");
-    thread.setDaemon(true);
-    thread.start();
-    wake();
+    loop.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    running = false;
-    if (thread != null) {
-      thread.interrupt();
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        signal.poll(1, TimeUnit.SECONDS);
-        dispatchQueued();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("dispatching failed; retrying", e);
-      }
-    }
+    loop.stop();
   }
 
   private record Queued(UUID id, int cores) {}

@@ -3,6 +3,7 @@ package io.parasol.server.run;
 import io.parasol.server.billing.BillingService;
 import io.parasol.server.billing.BillingViews.RunUsage;
 import io.parasol.server.catalog.PlatformFields;
+import io.parasol.server.common.WakeableLoop;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,11 +11,10 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -31,9 +31,8 @@ public class RunSettlement {
 
   private final BillingService billing;
   private final boolean enabled;
-  private final LinkedBlockingQueue<Boolean> signal = new LinkedBlockingQueue<>(1);
-  private volatile boolean running;
-  private Thread thread;
+  private final WakeableLoop loop =
+      new WakeableLoop("parasol-settlement", Duration.ofSeconds(1), this::settleEnded);
 
   RunSettlement(
       BillingService billing,
@@ -45,7 +44,7 @@ public class RunSettlement {
 
   /** Asks for a look at ended, unsettled runs now. */
   public void wake() {
-    signal.offer(Boolean.TRUE);
+    loop.wake();
   }
 
   void start(@Observes @Priority(60) StartupEvent event) {
@@ -53,31 +52,11 @@ public class RunSettlement {
       LOG.warn("settlement is paused (parasol.billing.settlement.enabled=false): ended runs wait");
       return;
     }
-    running = true;
-    thread = new Thread(this::loop, "parasol-settlement");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    running = false;
-    if (thread != null) {
-      thread.interrupt();
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        signal.poll(1, TimeUnit.SECONDS);
-        settleEnded();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("settling ended runs failed; retrying", e);
-      }
-    }
+    loop.stop();
   }
 
   /** Settles every ended run that is not settled yet; returns how many it settled. */
