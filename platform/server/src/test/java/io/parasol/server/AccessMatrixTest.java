@@ -82,6 +82,72 @@ class AccessMatrixTest {
     Map<String, Object> reject = Map.of("reason", "matrix");
     String events = "[{\"type\":\"PROGRESS\",\"progress\":0.5}]";
     List<Row> rows = new ArrayList<>();
+    Map<String, Object> cost =
+        Map.of("period", "2024-01", "kind", "DEPRECIATION", "partition", "matrix", "amount", 1);
+    Map<String, Object> subscription =
+        Map.of(
+            "org",
+            "globex",
+            "partition",
+            "matrix",
+            "cores",
+            1,
+            "startsOn",
+            "2024-01-01",
+            "endsOn",
+            "2024-02-01",
+            "price",
+            0,
+            "billing",
+            "UPFRONT");
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/finance/reports/{period}",
+            "/api/v1/finance/reports/2024-Q1",
+            NONE,
+            401,
+            403,
+            403,
+            403,
+            403,
+            200));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/finance/costs",
+            "/api/v1/finance/costs",
+            json(cost),
+            401,
+            403,
+            403,
+            403,
+            403,
+            201));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/subscriptions",
+            "/api/v1/subscriptions",
+            json(subscription),
+            401,
+            403,
+            403,
+            403,
+            403,
+            201));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/subscriptions",
+            "/api/v1/subscriptions",
+            NONE,
+            401,
+            200,
+            200,
+            403,
+            403,
+            200));
     String period = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
     Map<String, Object> usage =
         Map.of(

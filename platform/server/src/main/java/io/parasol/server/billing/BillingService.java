@@ -41,10 +41,12 @@ public class BillingService {
 
   private final BillingConfig config;
   private final AuditService audit;
+  private final SubscriptionService subscriptions;
 
-  BillingService(BillingConfig config, AuditService audit) {
+  BillingService(BillingConfig config, AuditService audit, SubscriptionService subscriptions) {
     this.config = config;
     this.audit = audit;
+    this.subscriptions = subscriptions;
   }
 
   // ---------------------------------------------------------------- accounts
@@ -417,9 +419,16 @@ public class BillingService {
         Ledger.find("hold:" + usage.runId())
             .map(t -> Ledger.sumOf(t.id, Ledger.held(usage.org())).negate())
             .orElse(BigDecimal.ZERO);
-    BigDecimal compute = used.compute();
+    // A run inside a subscription's reserved cores pays no compute, only its licence.
+    boolean reserved = subscriptions.release(usage.runId());
+    BigDecimal compute = reserved ? BigDecimal.ZERO.setScale(Ledger.SCALE) : used.compute();
     BigDecimal licence = used.licence();
-    String memo = used.coreHours() + " core-h, " + used.cardHours() + " card-h";
+    String memo =
+        used.coreHours()
+            + " core-h, "
+            + used.cardHours()
+            + " card-h"
+            + (reserved ? ", reserved" : "");
     BillingAccount account = BillingAccount.findById(usage.org());
     if (account != null
         && account.kind == BillingAccount.Kind.PREPAID

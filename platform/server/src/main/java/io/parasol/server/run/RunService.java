@@ -11,6 +11,7 @@ import io.parasol.plugin.api.FormValidation;
 import io.parasol.server.audit.AuditService;
 import io.parasol.server.billing.BillingService;
 import io.parasol.server.billing.BillingViews;
+import io.parasol.server.billing.SubscriptionService;
 import io.parasol.server.catalog.CatalogService;
 import io.parasol.server.catalog.PlatformFields;
 import io.parasol.server.common.FileTrees;
@@ -35,7 +36,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,6 +69,7 @@ public class RunService {
   private final ObjectMapper canonical;
   private final AuditService audit;
   private final BillingService billing;
+  private final SubscriptionService subscriptions;
   private final RunSettlement settlement;
 
   RunService(
@@ -80,7 +81,9 @@ public class RunService {
       ObjectMapper json,
       AuditService audit,
       BillingService billing,
+      SubscriptionService subscriptions,
       RunSettlement settlement) {
+    this.subscriptions = subscriptions;
     this.settlement = settlement;
     this.audit = audit;
     this.billing = billing;
@@ -127,7 +130,7 @@ public class RunService {
     PublishedApp app = prepared.app();
     FormValidation validation = prepared.validation();
     Map<String, StoredFile> files = prepared.files();
-    BigDecimal hold = billing.quote(quoteInput(prepared)).maximum().total();
+    BillingViews.Quote quote = billing.quote(quoteInput(prepared));
 
     UUID runId = UUID.randomUUID();
     Path inputsDir = data.runDir(runId).resolve("inputs");
@@ -160,7 +163,6 @@ public class RunService {
     run.memoryMb = cores * app.descriptor().resources().memoryPerCoreMb();
     run.wallTimeSeconds = prepared.wallTimeSeconds();
     run.vendorOrg = app.vendorOrg();
-    run.holdAmount = hold;
     run.backend = backend.name();
     run.state = RunState.QUEUED;
     run.idempotencyKey = idempotencyKey;
@@ -174,7 +176,12 @@ public class RunService {
                 run.persist();
                 RunStore.record(run, null, RunState.QUEUED, "launched by " + caller.name());
                 Run.getEntityManager().flush();
-                billing.hold(run.org, run.id, hold);
+                // Inside the org's reserved cores only the licence is held and charged.
+                boolean reserved =
+                    subscriptions.reserve(
+                        run.org, PlatformFields.LOCAL_PARTITION, run.cores, run.id);
+                run.holdAmount = reserved ? quote.maximum().licence() : quote.maximum().total();
+                billing.hold(run.org, run.id, run.holdAmount);
               });
     } catch (RuntimeException e) {
       deleteQuietly(data.runDir(runId));

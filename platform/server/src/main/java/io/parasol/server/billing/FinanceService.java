@@ -1,0 +1,463 @@
+package io.parasol.server.billing;
+
+import io.parasol.server.audit.AuditService;
+import io.parasol.server.common.ProblemException;
+import io.parasol.server.tenancy.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The finance reports, by month or quarter, from the ledger, the subscriptions and the costs admins
+ * enter, with the business definitions as written (docs/adr/0007-finance-definitions.md):
+ * recognised revenue, renewal rate, cost allocation by revenue share, gross margin, ISV payouts. A
+ * contract is an organisation's account.
+ */
+@ApplicationScoped
+public class FinanceService {
+
+  private static final Pattern MONTH = Pattern.compile("(\\d{4})-(0[1-9]|1[0-2])");
+  private static final Pattern QUARTER = Pattern.compile("(\\d{4})-Q([1-4])");
+  static final BigDecimal ZERO = BigDecimal.ZERO.setScale(Ledger.SCALE);
+
+  private final FinanceConfig config;
+  private final AuditService audit;
+
+  FinanceService(FinanceConfig config, AuditService audit) {
+    this.config = config;
+    this.audit = audit;
+  }
+
+  /** A period: its name and months. */
+  record Period(String name, YearMonth first, YearMonth last) {
+    List<String> months() {
+      List<String> months = new ArrayList<>();
+      for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
+        months.add(m.toString());
+      }
+      return months;
+    }
+
+    Period previous() {
+      int length = months().size();
+      YearMonth f = first.minusMonths(length);
+      String n =
+          length == 1 ? f.toString() : f.getYear() + "-Q" + ((f.getMonthValue() - 1) / 3 + 1);
+      return new Period(n, f, first.minusMonths(1));
+    }
+  }
+
+  static Period period(String text) {
+    Matcher m = text == null ? null : MONTH.matcher(text);
+    if (m != null && m.matches()) {
+      YearMonth ym = YearMonth.parse(text);
+      return new Period(text, ym, ym);
+    }
+    Matcher q = text == null ? null : QUARTER.matcher(text);
+    if (q != null && q.matches()) {
+      YearMonth first =
+          YearMonth.of(Integer.parseInt(q.group(1)), (Integer.parseInt(q.group(2)) - 1) * 3 + 1);
+      return new Period(text, first, first.plusMonths(2));
+    }
+    throw ProblemException.invalid("period", "must be a month (2026-03) or a quarter (2026-Q1)");
+  }
+
+  /** Revenue of one period, by contract and partition. */
+  record Revenue(
+      Map<String, BigDecimal> usageByContract,
+      Map<String, BigDecimal> subscriptionsByContract,
+      Map<String, BigDecimal> licenceByContract,
+      Map<String, Map<String, BigDecimal>> partitionByContract) {
+
+    BigDecimal contract(String org) {
+      return usageByContract
+          .getOrDefault(org, ZERO)
+          .add(subscriptionsByContract.getOrDefault(org, ZERO))
+          .add(licenceByContract.getOrDefault(org, ZERO));
+    }
+
+    Set<String> contracts() {
+      Set<String> all = new TreeSet<>(usageByContract.keySet());
+      all.addAll(subscriptionsByContract.keySet());
+      all.addAll(licenceByContract.keySet());
+      return all;
+    }
+
+    BigDecimal total() {
+      return contracts().stream().map(this::contract).reduce(ZERO, BigDecimal::add);
+    }
+
+    BigDecimal partition(String partition) {
+      return partitionByContract.getOrDefault(partition, Map.of()).values().stream()
+          .reduce(ZERO, BigDecimal::add);
+    }
+  }
+
+  Revenue revenue(Period p) {
+    Map<String, BigDecimal> usage = new TreeMap<>();
+    Map<String, BigDecimal> licence = new TreeMap<>();
+    Map<String, BigDecimal> subs = new TreeMap<>();
+    Map<String, Map<String, BigDecimal>> byPartition = new TreeMap<>();
+    List<Object[]> rows =
+        LedgerEntry.getEntityManager()
+            .createQuery(
+                "select t.org, e.account, sum(e.amount) from LedgerTransaction t, LedgerEntry e where e.transactionId = t.id"
+                    + " and t.kind = 'SETTLEMENT' and t.period in ?1 and e.account like 'revenue:%' group by t.org, e.account",
+                Object[].class)
+            .setParameter(1, p.months())
+            .getResultList();
+    for (Object[] r : rows) {
+      String org = (String) r[0];
+      String account = (String) r[1];
+      BigDecimal amount = ((BigDecimal) r[2]).negate().setScale(Ledger.SCALE);
+      if (account.startsWith("revenue:compute:")) {
+        String partition = account.substring("revenue:compute:".length());
+        usage.merge(org, amount, BigDecimal::add);
+        byPartition
+            .computeIfAbsent(partition, k -> new TreeMap<>())
+            .merge(org, amount, BigDecimal::add);
+      } else {
+        licence.merge(org, amount, BigDecimal::add);
+      }
+    }
+    LocalDate from = p.first().atDay(1);
+    LocalDate to = p.last().plusMonths(1).atDay(1);
+    for (Subscription s :
+        Subscription.<Subscription>list("startsOn < ?1 and endsOn > ?2", to, from)) {
+      BigDecimal recognised = SubscriptionService.ratable(s, from, to);
+      subs.merge(s.org, recognised, BigDecimal::add);
+      byPartition
+          .computeIfAbsent(s.partition, k -> new TreeMap<>())
+          .merge(s.org, recognised, BigDecimal::add);
+    }
+    return new Revenue(usage, subs, licence, byPartition);
+  }
+
+  /** The report of a month or a quarter. */
+  @Transactional
+  public Map<String, Object> report(Caller caller, String periodText) {
+    if (!caller.isAdmin()) {
+      throw ProblemException.forbidden("only admins read finance reports");
+    }
+    Period p = period(periodText);
+    Revenue now = revenue(p);
+    Revenue before = revenue(p.previous());
+    audit.record(caller, "finance.report", "report", p.name(), null, null);
+
+    Map<String, Object> report = new java.util.LinkedHashMap<>();
+    report.put("period", p.name());
+    report.put("months", p.months());
+
+    List<Map<String, Object>> contracts = new ArrayList<>();
+    for (String org : now.contracts()) {
+      contracts.add(
+          Map.of(
+              "contract", org,
+              "usage", now.usageByContract().getOrDefault(org, ZERO),
+              "subscriptions", now.subscriptionsByContract().getOrDefault(org, ZERO),
+              "licence", now.licenceByContract().getOrDefault(org, ZERO),
+              "total", now.contract(org)));
+    }
+    List<Map<String, Object>> partitions = new ArrayList<>();
+    now.partitionByContract()
+        .forEach(
+            (partition, byOrg) ->
+                partitions.add(
+                    Map.of("partition", partition, "revenue", now.partition(partition))));
+    report.put(
+        "revenue",
+        Map.of("total", now.total(), "byContract", contracts, "byPartition", partitions));
+
+    // Renewal rate for t = revenue in t from the accounts that paid in t-1 / total revenue in t-1.
+    BigDecimal previousTotal = before.total();
+    BigDecimal fromPayers =
+        before.contracts().stream()
+            .filter(org -> before.contract(org).signum() > 0)
+            .map(now::contract)
+            .reduce(ZERO, BigDecimal::add);
+    Map<String, Object> renewal = new java.util.LinkedHashMap<>();
+    renewal.put("previousPeriod", p.previous().name());
+    renewal.put("previousRevenue", previousTotal);
+    renewal.put("revenueFromPreviousPayers", fromPayers);
+    renewal.put(
+        "rate",
+        previousTotal.signum() == 0
+            ? null
+            : fromPayers.divide(previousTotal, Ledger.SCALE, RoundingMode.HALF_EVEN));
+    report.put("renewal", renewal);
+
+    // Costs and their allocation to contracts by revenue share.
+    List<CostEntry> costs = CostEntry.list("period in ?1 order by id", p.months());
+    Map<String, BigDecimal> allocatedToContract = new TreeMap<>();
+    Map<String, BigDecimal> costOfPartition = new TreeMap<>();
+    List<Map<String, Object>> allocation = new ArrayList<>();
+    List<Map<String, Object>> unallocated = new ArrayList<>();
+    for (CostEntry c : costs) {
+      Map<String, BigDecimal> shares;
+      BigDecimal base;
+      if (c.kind == CostEntry.Kind.IDC_RENT) {
+        List<String> inSite = config.sites().getOrDefault(c.site, List.of());
+        shares = new TreeMap<>();
+        for (String partition : inSite) {
+          now.partitionByContract()
+              .getOrDefault(partition, Map.of())
+              .forEach((org, v) -> shares.merge(org, v, BigDecimal::add));
+        }
+        base = shares.values().stream().reduce(ZERO, BigDecimal::add);
+        // The site's partitions carry the rent by their share of the site's revenue.
+        for (String partition : inSite) {
+          if (base.signum() > 0) {
+            costOfPartition.merge(
+                partition,
+                c.amount
+                    .multiply(now.partition(partition))
+                    .divide(base, Ledger.SCALE, RoundingMode.HALF_EVEN),
+                BigDecimal::add);
+          }
+        }
+      } else {
+        shares = now.partitionByContract().getOrDefault(c.partition, Map.of());
+        base = now.partition(c.partition);
+        costOfPartition.merge(c.partition, c.amount, BigDecimal::add);
+      }
+      String target =
+          c.kind == CostEntry.Kind.IDC_RENT ? "site:" + c.site : "partition:" + c.partition;
+      if (base.signum() == 0) {
+        unallocated.add(
+            Map.of(
+                "kind",
+                c.kind,
+                "of",
+                target,
+                "amount",
+                c.amount,
+                "reason",
+                "no revenue to share it by"));
+        continue;
+      }
+      for (Map.Entry<String, BigDecimal> share : shares.entrySet()) {
+        BigDecimal amount =
+            c.amount.multiply(share.getValue()).divide(base, Ledger.SCALE, RoundingMode.HALF_EVEN);
+        allocation.add(
+            Map.of("contract", share.getKey(), "kind", c.kind, "of", target, "amount", amount));
+        allocatedToContract.merge(share.getKey(), amount, BigDecimal::add);
+      }
+    }
+    report.put(
+        "costs",
+        costs.stream()
+            .map(
+                c ->
+                    Map.of(
+                        "kind",
+                        c.kind,
+                        "of",
+                        c.kind == CostEntry.Kind.IDC_RENT
+                            ? "site:" + c.site
+                            : "partition:" + c.partition,
+                        "period",
+                        c.period,
+                        "amount",
+                        c.amount))
+            .toList());
+    report.put("allocation", allocation);
+    report.put("unallocated", unallocated);
+
+    List<Map<String, Object>> marginByPartition = new ArrayList<>();
+    Set<String> allPartitions = new TreeSet<>(now.partitionByContract().keySet());
+    allPartitions.addAll(costOfPartition.keySet());
+    for (String partition : allPartitions) {
+      BigDecimal revenue = now.partition(partition);
+      BigDecimal cost = costOfPartition.getOrDefault(partition, ZERO);
+      marginByPartition.add(
+          Map.of(
+              "partition",
+              partition,
+              "revenue",
+              revenue,
+              "costs",
+              cost,
+              "margin",
+              revenue.subtract(cost)));
+    }
+    List<Map<String, Object>> marginByContract = new ArrayList<>();
+    Set<String> allContracts = new TreeSet<>(now.contracts());
+    allContracts.addAll(allocatedToContract.keySet());
+    for (String org : allContracts) {
+      BigDecimal revenue = now.contract(org);
+      BigDecimal cost = allocatedToContract.getOrDefault(org, ZERO);
+      marginByContract.add(
+          Map.of(
+              "contract",
+              org,
+              "revenue",
+              revenue,
+              "costs",
+              cost,
+              "margin",
+              revenue.subtract(cost)));
+    }
+    report.put(
+        "grossMargin", Map.of("byPartition", marginByPartition, "byContract", marginByContract));
+
+    List<Object[]> payouts =
+        LedgerEntry.getEntityManager()
+            .createQuery(
+                "select e.account, sum(e.amount) from LedgerTransaction t, LedgerEntry e where e.transactionId = t.id"
+                    + " and t.period in ?1 and e.account like 'vendor:%' group by e.account order by e.account",
+                Object[].class)
+            .setParameter(1, p.months())
+            .getResultList();
+    report.put(
+        "isvPayouts",
+        payouts.stream()
+            .map(
+                r ->
+                    Map.of(
+                        "vendor",
+                        ((String) r[0]).split(":")[1],
+                        "amount",
+                        ((BigDecimal) r[1]).negate().setScale(Ledger.SCALE)))
+            .toList());
+    return report;
+  }
+
+  /** The same report as CSV rows: section, key, subkey, amount. */
+  public String csv(Map<String, Object> report) {
+    StringBuilder out = new StringBuilder("section,key,detail,amount\n");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> revenue = (Map<String, Object>) report.get("revenue");
+    out.append("revenue,total,,").append(revenue.get("total")).append('\n');
+    for (Object row : (List<?>) revenue.get("byContract")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      for (String k : List.of("usage", "subscriptions", "licence", "total")) {
+        out.append("revenue,")
+            .append(r.get("contract"))
+            .append(',')
+            .append(k)
+            .append(',')
+            .append(r.get(k))
+            .append('\n');
+      }
+    }
+    for (Object row : (List<?>) revenue.get("byPartition")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      out.append("partition-revenue,")
+          .append(r.get("partition"))
+          .append(",,")
+          .append(r.get("revenue"))
+          .append('\n');
+    }
+    Map<?, ?> renewal = (Map<?, ?>) report.get("renewal");
+    out.append("renewal,rate,")
+        .append(renewal.get("previousPeriod"))
+        .append(',')
+        .append(renewal.get("rate") == null ? "" : renewal.get("rate"))
+        .append('\n');
+    for (Object row : (List<?>) report.get("allocation")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      out.append("allocation,")
+          .append(r.get("contract"))
+          .append(',')
+          .append(r.get("kind"))
+          .append(' ')
+          .append(r.get("of"))
+          .append(',')
+          .append(r.get("amount"))
+          .append('\n');
+    }
+    Map<?, ?> margin = (Map<?, ?>) report.get("grossMargin");
+    for (Object row : (List<?>) margin.get("byPartition")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      out.append("margin-partition,")
+          .append(r.get("partition"))
+          .append(",,")
+          .append(r.get("margin"))
+          .append('\n');
+    }
+    for (Object row : (List<?>) margin.get("byContract")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      out.append("margin-contract,")
+          .append(r.get("contract"))
+          .append(",,")
+          .append(r.get("margin"))
+          .append('\n');
+    }
+    for (Object row : (List<?>) report.get("isvPayouts")) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      out.append("isv-payout,")
+          .append(r.get("vendor"))
+          .append(",,")
+          .append(r.get("amount"))
+          .append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * A cost entry as the API takes and shows it.
+   *
+   * @param period the month, yyyy-MM
+   * @param kind purchased compute, depreciation or IDC rent
+   * @param partition the partition (purchased compute, depreciation)
+   * @param site the site (IDC rent)
+   * @param amount the cost
+   */
+  public record CostView(
+      String period, CostEntry.Kind kind, String partition, String site, BigDecimal amount) {}
+
+  @Transactional
+  public CostView addCost(Caller caller, CostView in) {
+    if (!caller.isAdmin()) {
+      throw ProblemException.forbidden("only admins enter costs");
+    }
+    if (in == null || in.period() == null || !MONTH.matcher(in.period()).matches()) {
+      throw ProblemException.invalid("period", "must be a month, yyyy-MM");
+    }
+    if (in.kind() == null) {
+      throw ProblemException.invalid("kind", "is required");
+    }
+    if (in.kind() == CostEntry.Kind.IDC_RENT
+        ? (in.site() == null || in.site().isBlank())
+        : (in.partition() == null || in.partition().isBlank())) {
+      throw ProblemException.invalid(
+          in.kind() == CostEntry.Kind.IDC_RENT ? "site" : "partition",
+          "is required for " + in.kind());
+    }
+    if (in.amount() == null
+        || in.amount().signum() < 0
+        || in.amount().scale() > Ledger.SCALE
+        || in.amount().compareTo(BillingService.MAX_TOP_UP) > 0) {
+      throw ProblemException.invalid("amount", "must be 0 or more, with at most 6 decimals");
+    }
+    CostEntry c = new CostEntry();
+    c.period = in.period();
+    c.kind = in.kind();
+    c.partition = in.kind() == CostEntry.Kind.IDC_RENT ? null : in.partition();
+    c.site = in.kind() == CostEntry.Kind.IDC_RENT ? in.site() : null;
+    c.amount = in.amount().setScale(Ledger.SCALE);
+    c.createdBy = caller.name();
+    c.createdAt = Instant.now();
+    c.persist();
+    audit.record(
+        caller,
+        "finance.cost",
+        "cost",
+        c.id.toString(),
+        null,
+        c.kind + " " + c.amount + " " + c.period);
+    return new CostView(c.period, c.kind, c.partition, c.site, c.amount);
+  }
+}
