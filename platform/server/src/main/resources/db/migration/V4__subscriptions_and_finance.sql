@@ -8,8 +8,10 @@ create table subscription (
     ends_on      date           not null,
     price        numeric(19, 6) not null,
     billing      varchar(16)    not null,
+    idempotency_key varchar(200),
     created_by   varchar(128)   not null,
-    created_at   timestamp with time zone not null
+    created_at   timestamp with time zone not null,
+    constraint subscription_once unique (org, idempotency_key)
 );
 create index subscription_org on subscription (org, partition_name);
 

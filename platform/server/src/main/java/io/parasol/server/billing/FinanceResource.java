@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -75,9 +76,11 @@ public class FinanceResource {
   @Operation(
       operationId = "createSubscription",
       summary = "Reserve cores on a partition for a term, paid up front or monthly")
-  public Response subscribe(SubscriptionService.SubscriptionView subscription) {
+  public Response subscribe(
+      SubscriptionService.SubscriptionView subscription,
+      @HeaderParam("Idempotency-Key") String key) {
     return Response.status(201)
-        .entity(subscriptions.create(callers.caller(), subscription))
+        .entity(subscriptions.create(callers.caller(), subscription, key))
         .build();
   }
 

@@ -51,6 +51,9 @@ public class Subscription extends PanacheEntityBase {
   @Column(nullable = false)
   public Billing billing;
 
+  @Column(name = "idempotency_key")
+  public String idempotencyKey;
+
   @Column(name = "created_by", nullable = false)
   public String createdBy;
 

@@ -70,12 +70,32 @@ public class SubscriptionService {
     installments.stop();
   }
 
-  /** Creates a subscription (admin) and charges what is due now. */
-  public SubscriptionView create(Caller caller, SubscriptionView in) {
+  /**
+   * Creates a subscription (admin) and charges what is due now; a retry with the same
+   * Idempotency-Key returns the first one and charges nothing more.
+   */
+  public SubscriptionView create(Caller caller, SubscriptionView in, String key) {
     if (!caller.isAdmin()) {
       throw ProblemException.forbidden("only admins sell subscriptions");
     }
     check(in);
+    if (key != null && !key.matches("[\\x21-\\x7E]{1,200}")) {
+      throw ProblemException.invalid(
+          "Idempotency-Key", "must be 1 to 200 visible ASCII characters");
+    }
+    if (key != null) {
+      Optional<SubscriptionView> earlier =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () ->
+                      Subscription.<Subscription>find(
+                              "org = ?1 and idempotencyKey = ?2", in.org(), key)
+                          .firstResultOptional()
+                          .map(SubscriptionService::view));
+      if (earlier.isPresent()) {
+        return earlier.get();
+      }
+    }
     SubscriptionView created =
         QuarkusTransaction.requiringNew()
             .call(
@@ -99,6 +119,7 @@ public class SubscriptionService {
                   s.endsOn = in.endsOn();
                   s.price = in.price().setScale(Ledger.SCALE);
                   s.billing = in.billing();
+                  s.idempotencyKey = key;
                   s.createdBy = caller.name();
                   s.createdAt = Instant.now();
                   s.persist();

@@ -215,6 +215,43 @@ class FinanceTest {
             .using(BillingTest.EXACT)
             .getString("balance"));
 
+    // A retried creation with its key charges once.
+    account("sub-g", "PREPAID", 0);
+    topUp("sub-g", 100);
+    for (int i = 0; i < 2; i++) {
+      as("admin")
+          .header("Idempotency-Key", "sub-g-once")
+          .contentType("application/json")
+          .body(
+              Map.of(
+                  "org",
+                  "sub-g",
+                  "partition",
+                  "p-a",
+                  "cores",
+                  1,
+                  "startsOn",
+                  "2025-01-01",
+                  "endsOn",
+                  "2025-02-01",
+                  "price",
+                  31,
+                  "billing",
+                  "UPFRONT"))
+          .post("/api/v1/subscriptions")
+          .then()
+          .statusCode(201);
+    }
+    assertMoney(
+        "69",
+        as("admin")
+            .get("/api/v1/accounts/sub-g")
+            .then()
+            .extract()
+            .jsonPath()
+            .using(BillingTest.EXACT)
+            .getString("balance"));
+
     account("sub-f", "PREPAID", 0);
     subscribe("sub-f", "p-a", "2025-01-01", "2025-02-01", 5, "UPFRONT").then().statusCode(402);
     subscribe("sub-f", "p-a", "2025-01-01", "2025-02-01", 5, "MONTHLY").then().statusCode(422);
