@@ -1,5 +1,8 @@
 package io.parasol.server.billing;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import io.parasol.server.audit.AuditService;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.tenancy.Caller;
@@ -334,76 +337,49 @@ public class FinanceService {
     return report;
   }
 
-  /** The same report as CSV rows: section, key, subkey, amount. */
+  /** One CSV row of a report. */
+  @JsonPropertyOrder({"section", "key", "detail", "amount"})
+  record CsvRow(String section, Object key, Object detail, Object amount) {}
+
+  /** The same report as CSV rows: section, key, detail, amount. */
   public String csv(Map<String, Object> report) {
-    StringBuilder out = new StringBuilder("section,key,detail,amount\n");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> revenue = (Map<String, Object>) report.get("revenue");
-    out.append("revenue,total,,").append(revenue.get("total")).append('\n');
-    for (Object row : (List<?>) revenue.get("byContract")) {
-      Map<?, ?> r = (Map<?, ?>) row;
+    List<CsvRow> rows = new ArrayList<>();
+    Map<?, ?> revenue = (Map<?, ?>) report.get("revenue");
+    rows.add(new CsvRow("revenue", "total", "", revenue.get("total")));
+    for (Map<?, ?> r : maps(revenue.get("byContract"))) {
       for (String k : List.of("usage", "subscriptions", "licence", "total")) {
-        out.append("revenue,")
-            .append(r.get("contract"))
-            .append(',')
-            .append(k)
-            .append(',')
-            .append(r.get(k))
-            .append('\n');
+        rows.add(new CsvRow("revenue", r.get("contract"), k, r.get(k)));
       }
     }
-    for (Object row : (List<?>) revenue.get("byPartition")) {
-      Map<?, ?> r = (Map<?, ?>) row;
-      out.append("partition-revenue,")
-          .append(r.get("partition"))
-          .append(",,")
-          .append(r.get("revenue"))
-          .append('\n');
-    }
+    add(rows, "partition-revenue", revenue.get("byPartition"), "partition", "revenue");
     Map<?, ?> renewal = (Map<?, ?>) report.get("renewal");
-    out.append("renewal,rate,")
-        .append(renewal.get("previousPeriod"))
-        .append(',')
-        .append(renewal.get("rate") == null ? "" : renewal.get("rate"))
-        .append('\n');
-    for (Object row : (List<?>) report.get("allocation")) {
-      Map<?, ?> r = (Map<?, ?>) row;
-      out.append("allocation,")
-          .append(r.get("contract"))
-          .append(',')
-          .append(r.get("kind"))
-          .append(' ')
-          .append(r.get("of"))
-          .append(',')
-          .append(r.get("amount"))
-          .append('\n');
+    rows.add(new CsvRow("renewal", "rate", renewal.get("previousPeriod"), renewal.get("rate")));
+    for (Map<?, ?> r : maps(report.get("allocation"))) {
+      rows.add(
+          new CsvRow(
+              "allocation", r.get("contract"), r.get("kind") + " " + r.get("of"), r.get("amount")));
     }
     Map<?, ?> margin = (Map<?, ?>) report.get("grossMargin");
-    for (Object row : (List<?>) margin.get("byPartition")) {
-      Map<?, ?> r = (Map<?, ?>) row;
-      out.append("margin-partition,")
-          .append(r.get("partition"))
-          .append(",,")
-          .append(r.get("margin"))
-          .append('\n');
+    add(rows, "margin-partition", margin.get("byPartition"), "partition", "margin");
+    add(rows, "margin-contract", margin.get("byContract"), "contract", "margin");
+    add(rows, "isv-payout", report.get("isvPayouts"), "vendor", "amount");
+    CsvMapper csv = new CsvMapper();
+    try {
+      return csv.writer(csv.schemaFor(CsvRow.class).withHeader()).writeValueAsString(rows);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
-    for (Object row : (List<?>) margin.get("byContract")) {
-      Map<?, ?> r = (Map<?, ?>) row;
-      out.append("margin-contract,")
-          .append(r.get("contract"))
-          .append(",,")
-          .append(r.get("margin"))
-          .append('\n');
+  }
+
+  private static void add(
+      List<CsvRow> rows, String section, Object list, String key, String value) {
+    for (Map<?, ?> r : maps(list)) {
+      rows.add(new CsvRow(section, r.get(key), "", r.get(value)));
     }
-    for (Object row : (List<?>) report.get("isvPayouts")) {
-      Map<?, ?> r = (Map<?, ?>) row;
-      out.append("isv-payout,")
-          .append(r.get("vendor"))
-          .append(",,")
-          .append(r.get("amount"))
-          .append('\n');
-    }
-    return out.toString();
+  }
+
+  private static List<Map<?, ?>> maps(Object list) {
+    return ((List<?>) list).stream().<Map<?, ?>>map(o -> (Map<?, ?>) o).toList();
   }
 
   /**

@@ -162,7 +162,7 @@ class FinanceTest {
         .then()
         .statusCode(200)
         .contentType("text/csv")
-        .body(containsString("allocation,al-a,PURCHASED_COMPUTE partition:p-a,20.000000"))
+        .body(containsString("allocation,al-a,\"PURCHASED_COMPUTE partition:p-a\",20.000000"))
         .body(containsString("margin-contract,al-b,,6.000000"));
   }
 
