@@ -244,39 +244,19 @@ public class PublishingService {
 
   @Transactional
   public PluginView submit(Caller caller, UUID id) {
-    requireRole(caller, Role.ISV);
-    Plugin p = visible(caller, id);
-    requireStatus(p, PluginStatus.VERIFIED, "submit");
-    p.status = PluginStatus.IN_REVIEW;
-    p.updatedAt = Instant.now();
-    audit.record(
-        caller,
-        "plugin.submit",
-        "plugin",
-        p.id.toString(),
-        p.vendorOrg,
-        p.appId + " " + p.appVersion);
-    return view(p);
+    Plugin p =
+        review(caller, id, Role.ISV, PluginStatus.VERIFIED, PluginStatus.IN_REVIEW, "submit");
+    return audited(caller, p, "plugin.submit", p.appId + " " + p.appVersion);
   }
 
   @Transactional
   public PluginView approve(Caller caller, UUID id) {
-    requireRole(caller, Role.ADMIN);
-    Plugin p = visible(caller, id);
-    requireStatus(p, PluginStatus.IN_REVIEW, "approve");
-    p.status = PluginStatus.PUBLISHED;
+    Plugin p =
+        review(caller, id, Role.ADMIN, PluginStatus.IN_REVIEW, PluginStatus.PUBLISHED, "approve");
     p.reviewedBy = caller.name();
     p.reviewReason = null;
-    p.publishedAt = Instant.now();
-    p.updatedAt = p.publishedAt;
-    audit.record(
-        caller,
-        "plugin.approve",
-        "plugin",
-        p.id.toString(),
-        p.vendorOrg,
-        p.appId + " " + p.appVersion);
-    return view(p);
+    p.publishedAt = p.updatedAt;
+    return audited(caller, p, "plugin.approve", p.appId + " " + p.appVersion);
   }
 
   @Transactional
@@ -288,32 +268,35 @@ public class PublishingService {
     if (reason.length() > 2000) {
       throw ProblemException.invalid("reason", "must be at most 2000 characters");
     }
-    Plugin p = visible(caller, id);
-    requireStatus(p, PluginStatus.IN_REVIEW, "reject");
-    p.status = PluginStatus.REJECTED;
+    Plugin p =
+        review(caller, id, Role.ADMIN, PluginStatus.IN_REVIEW, PluginStatus.REJECTED, "reject");
     p.listedKey = null;
     p.reviewedBy = caller.name();
     p.reviewReason = reason.strip();
-    p.updatedAt = Instant.now();
-    audit.record(caller, "plugin.reject", "plugin", p.id.toString(), p.vendorOrg, p.reviewReason);
-    return view(p);
+    return audited(caller, p, "plugin.reject", p.reviewReason);
   }
 
   @Transactional
   public PluginView unlist(Caller caller, UUID id) {
-    requireRole(caller, Role.ADMIN);
-    Plugin p = visible(caller, id);
-    requireStatus(p, PluginStatus.PUBLISHED, "unlist");
-    p.status = PluginStatus.UNLISTED;
+    Plugin p =
+        review(caller, id, Role.ADMIN, PluginStatus.PUBLISHED, PluginStatus.UNLISTED, "unlist");
     p.reviewedBy = caller.name();
+    return audited(caller, p, "plugin.unlist", p.appId + " " + p.appVersion);
+  }
+
+  /** One step of the review: role, visibility and the status it starts from are checked. */
+  private Plugin review(
+      Caller caller, UUID id, Role role, PluginStatus from, PluginStatus to, String action) {
+    requireRole(caller, role);
+    Plugin p = visible(caller, id);
+    requireStatus(p, from, action);
+    p.status = to;
     p.updatedAt = Instant.now();
-    audit.record(
-        caller,
-        "plugin.unlist",
-        "plugin",
-        p.id.toString(),
-        p.vendorOrg,
-        p.appId + " " + p.appVersion);
+    return p;
+  }
+
+  private PluginView audited(Caller caller, Plugin p, String action, String detail) {
+    audit.record(caller, action, "plugin", p.id.toString(), p.vendorOrg, detail);
     return view(p);
   }
 
