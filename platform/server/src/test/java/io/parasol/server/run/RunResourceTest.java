@@ -307,17 +307,9 @@ class RunResourceTest {
   void theRunTokenWorksOnlyForItsRunAndOnlyWhileItRuns() throws IOException {
     String id = misbehave("ok", Map.of());
     Api.awaitEnd("alice", id);
-    String token =
-        JsonPath.from(Files.readString(Path.of("target/test-data/runs", id, "spec.json")))
-            .getString("token");
+    String token = runToken(id);
     String events = "[{\"type\":\"PROGRESS\",\"progress\":0.5}]";
-    io.restassured.RestAssured.given()
-        .header("Authorization", "Bearer " + token)
-        .contentType("application/json")
-        .body(events)
-        .post("/api/v1/worker/runs/" + id + "/events")
-        .then()
-        .statusCode(401);
+    reportEvents(id, token, events).statusCode(401);
     io.restassured.RestAssured.given()
         .header("Authorization", "Bearer not-a-token")
         .contentType("application/json")
@@ -333,17 +325,9 @@ class RunResourceTest {
   void anExpiredRunTokenIsRefusedWhileTheRunGoesOn() throws IOException {
     String id = misbehave("sleep", Map.of("seconds", 30));
     Api.awaitState("alice", id, "RUNNING");
-    String token =
-        JsonPath.from(Files.readString(Path.of("target/test-data/runs", id, "spec.json")))
-            .getString("token");
+    String token = runToken(id);
     String events = "[{\"type\":\"PROGRESS\",\"progress\":0.25,\"message\":\"from the test\"}]";
-    io.restassured.RestAssured.given()
-        .header("Authorization", "Bearer " + token)
-        .contentType("application/json")
-        .body(events)
-        .post("/api/v1/worker/runs/" + id + "/events")
-        .then()
-        .statusCode(200);
+    reportEvents(id, token, events).statusCode(200);
     io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -353,13 +337,24 @@ class RunResourceTest {
                       jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
               run.tokenExpiresAt = java.time.Instant.now().minusSeconds(1);
             });
-    io.restassured.RestAssured.given()
+    reportEvents(id, token, events).statusCode(401);
+    as("alice").post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+  }
+
+  /** The run-scoped token the server gave the run's worker (it is in the run's spec file). */
+  static String runToken(String id) throws IOException {
+    return JsonPath.from(Files.readString(Path.of("target/test-data/runs", id, "spec.json")))
+        .getString("token");
+  }
+
+  /** Reports events for a run as its worker would, with the given bearer token. */
+  static io.restassured.response.ValidatableResponse reportEvents(
+      String id, String token, String events) {
+    return io.restassured.RestAssured.given()
         .header("Authorization", "Bearer " + token)
         .contentType("application/json")
         .body(events)
         .post("/api/v1/worker/runs/" + id + "/events")
-        .then()
-        .statusCode(401);
-    as("alice").post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+        .then();
   }
 }
