@@ -17,6 +17,8 @@ import java.util.Map;
  * @param form the form
  * @param resources the resource profile
  * @param sampleInputs the self-test inputs
+ * @param resubmittable whether a run whose job was lost may start again; null (older descriptors)
+ *     means yes
  */
 public record AppDescriptor(
     String pluginId,
@@ -26,4 +28,11 @@ public record AppDescriptor(
     AppManifest manifest,
     FormSpec form,
     ResourceProfile resources,
-    Map<String, Object> sampleInputs) {}
+    Map<String, Object> sampleInputs,
+    Boolean resubmittable) {
+
+  /** Whether a run whose job was lost may start again. */
+  public boolean mayResubmit() {
+    return resubmittable == null || resubmittable;
+  }
+}

@@ -78,6 +78,16 @@ class AccessMatrixTest {
 
   static final Function<RequestSpecification, RequestSpecification> NONE = r -> r;
 
+  /** A row of an admin-only endpoint: 401 anonymous, 403 for everyone but the admin. */
+  static Row adminOnly(
+      String method,
+      String template,
+      String path,
+      Function<RequestSpecification, RequestSpecification> body,
+      int admin) {
+    return new Row(method, template, path, body, 401, 403, 403, 403, 403, admin);
+  }
+
   List<Row> rows() {
     Map<String, Object> reject = Map.of("reason", "matrix");
     String events = "[{\"type\":\"PROGRESS\",\"progress\":0.5}]";
@@ -539,6 +549,80 @@ class AccessMatrixTest {
             403,
             403,
             200));
+    Map<String, Object> cluster =
+        Map.of(
+            "name", "matrix-k8s",
+            "region", "eu-west",
+            "site", "dc-9",
+            "backend", "KUBERNETES",
+            "kubernetes",
+                Map.of("apiServerUrl", "http://127.0.0.1:1", "image", "parasol/worker:test"));
+    Map<String, Object> partition =
+        Map.of(
+            "name", "matrix-part",
+            "cluster", "matrix-k8s",
+            "nodeType", Map.of("cores", 8, "memoryMb", 32000),
+            "nodes", 2,
+            "ownership", "PURCHASED");
+    rows.add(adminOnly("GET", "/api/v1/clusters", "/api/v1/clusters", NONE, 200));
+    rows.add(adminOnly("POST", "/api/v1/clusters", "/api/v1/clusters", json(cluster), 201));
+    rows.add(adminOnly("GET", "/api/v1/clusters/{name}", "/api/v1/clusters/matrix-k8s", NONE, 200));
+    rows.add(
+        adminOnly(
+            "PATCH",
+            "/api/v1/clusters/{name}",
+            "/api/v1/clusters/matrix-k8s",
+            json(Map.of("site", "dc-8")),
+            200));
+    rows.add(
+        adminOnly(
+            "POST",
+            "/api/v1/clusters/{name}/probe",
+            "/api/v1/clusters/matrix-k8s/probe",
+            NONE,
+            200));
+    rows.add(adminOnly("POST", "/api/v1/partitions", "/api/v1/partitions", json(partition), 201));
+    rows.add(
+        new Row(
+            "GET", "/api/v1/partitions", "/api/v1/partitions", NONE, 401, 200, 200, 200, 200, 200));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/partitions/{name}",
+            "/api/v1/partitions/matrix-part",
+            NONE,
+            401,
+            200,
+            200,
+            200,
+            200,
+            200));
+    rows.add(
+        adminOnly(
+            "PATCH",
+            "/api/v1/partitions/{name}",
+            "/api/v1/partitions/matrix-part",
+            json(Map.of("nodes", 3)),
+            200));
+    rows.add(
+        adminOnly(
+            "DELETE", "/api/v1/partitions/{name}", "/api/v1/partitions/matrix-part", NONE, 204));
+    rows.add(
+        adminOnly("DELETE", "/api/v1/clusters/{name}", "/api/v1/clusters/matrix-k8s", NONE, 204));
+    for (String worker : List.of("spec", "plugin", "inputs/{name}")) {
+      rows.add(
+          new Row(
+              "GET",
+              "/api/v1/worker/runs/{id}/" + worker,
+              "/api/v1/worker/runs/" + aliceRun + "/" + worker.replace("{name}", "x.txt"),
+              NONE,
+              401,
+              401,
+              401,
+              401,
+              401,
+              401));
+    }
     rows.add(
         new Row(
             "POST",

@@ -34,11 +34,14 @@ import java.util.function.Consumer;
  * <pre>
  *   java -jar parasol-worker.jar describe PLUGIN.jar WORK_DIR REPORT.json   (REPORT "-": print it)
  *   java -jar parasol-worker.jar run RUN_DIR/spec.json
+ *   java -jar parasol-worker.jar fetch SERVER_URL RUN_ID RUN_DIR   (token in PARASOL_RUN_TOKEN)
  * </pre>
  *
  * <p>{@code describe} verifies an uploaded plugin: it loads it, checks Plugin-Requires, extracts
  * the descriptor and runs the self-test on the sample inputs, writing the report after each stage.
- * {@code run} executes one run in {@code RUN_DIR/work} and reports to the server.
+ * {@code run} executes one run in {@code RUN_DIR/work} and reports to the server. {@code fetch} is
+ * {@code run} on a Kubernetes or Slurm cluster: it first fetches the spec, the plugin jar and the
+ * input files from the server into {@code RUN_DIR}.
  */
 public final class WorkerMain {
 
@@ -72,9 +75,12 @@ public final class WorkerMain {
       System.exit(describe(Path.of(args[1]), Path.of(args[2]), Path.of(args[3])));
     } else if (args.length == 2 && "run".equals(args[0])) {
       System.exit(run(Path.of(args[1])));
+    } else if (args.length == 4 && "fetch".equals(args[0])) {
+      System.exit(fetchAndRun(args[1], args[2], Path.of(args[3])));
     }
     System.err.println(
-        "usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json");
+        "usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json"
+            + " | fetch SERVER_URL RUN_ID RUN_DIR");
     System.exit(EXIT_USAGE);
   }
 
@@ -232,7 +238,8 @@ public final class WorkerMain {
         app.manifest(),
         app.form(),
         app.resources(),
-        new HashMap<>(app.sampleInputs()));
+        new HashMap<>(app.sampleInputs()),
+        app.resubmittable());
   }
 
   private static String mismatch(PluginHost.Loaded loaded, AppDescriptor descriptor) {
@@ -254,6 +261,25 @@ public final class WorkerMain {
   }
 
   // ---------------------------------------------------------------- run
+
+  static int fetchAndRun(String serverUrl, String runId, Path runDir) {
+    String token = System.getenv("PARASOL_RUN_TOKEN");
+    if (token == null || token.isBlank()) {
+      System.err.println("parasol-worker: PARASOL_RUN_TOKEN is not set");
+      return EXIT_USAGE;
+    }
+    Path spec;
+    try {
+      spec = new RemoteRun(JSON, serverUrl, runId, token.strip()).fetch(runDir);
+    } catch (IOException e) {
+      System.err.println("parasol-worker: could not fetch run " + runId + ": " + e.getMessage());
+      return EXIT_UNREPORTED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_UNREPORTED;
+    }
+    return run(spec);
+  }
 
   static int run(Path specFile) {
     RunSpec spec;

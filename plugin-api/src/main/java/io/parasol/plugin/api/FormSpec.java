@@ -19,9 +19,12 @@ import java.util.Set;
  */
 public record FormSpec(List<Section> sections) {
 
-  /** Field ids owned by the platform: the cores, wall time and partition of a run. */
+  /**
+   * Field ids owned by the platform: the cores, wall time, partition and accelerator of a run
+   * ({@code accelerator} since 1.1).
+   */
   public static final Set<String> RESERVED_FIELD_IDS =
-      Set.of("cores", "wallTimeMinutes", "partition");
+      Set.of("cores", "wallTimeMinutes", "partition", "accelerator");
 
   /** The most fields a form may have. */
   public static final int MAX_FIELDS = 200;

@@ -49,4 +49,16 @@ public interface SimulationApp extends ExtensionPoint {
    * @return the solver, never {@code null}
    */
   Solver solver();
+
+  /**
+   * Whether the platform may run the app again from the start when a run's job is lost through no
+   * fault of the app (its node failed, its cluster lost it). Apps whose runs have effects outside
+   * their work directory answer {@code false}; those runs then end {@code FAILED} instead.
+   *
+   * @return {@code true} unless overridden
+   * @since 1.1
+   */
+  default boolean resubmittable() {
+    return true;
+  }
 }

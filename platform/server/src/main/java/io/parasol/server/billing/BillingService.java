@@ -489,6 +489,18 @@ public class BillingService {
         compute.add(licence));
   }
 
+  /** The price of a resource on a partition in force now, if one is. */
+  @Transactional
+  public Optional<BigDecimal> priceNow(String partition, Price.Resource resource) {
+    return Price.<Price>find(
+            "partition = ?1 and resource = ?2 and effectiveFrom <= ?3 order by effectiveFrom desc",
+            partition,
+            resource,
+            Instant.now())
+        .firstResultOptional()
+        .map(p -> p.unitPrice);
+  }
+
   private static BigDecimal price(String partition, Price.Resource resource, Instant at) {
     return Price.<Price>find(
             "partition = ?1 and resource = ?2 and effectiveFrom <= ?3 order by effectiveFrom desc",

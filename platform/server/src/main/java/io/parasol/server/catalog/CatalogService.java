@@ -7,6 +7,7 @@ import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.publishing.PublishedApp;
 import io.parasol.server.publishing.PublishingService;
+import io.parasol.server.scheduling.PlacementService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +19,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class CatalogService {
 
+  private final PlacementService placement;
+
   private final PublishingService publishing;
   private final CatalogConfig config;
 
-  CatalogService(PublishingService publishing, CatalogConfig config) {
+  CatalogService(PublishingService publishing, CatalogConfig config, PlacementService placement) {
+    this.placement = placement;
     this.publishing = publishing;
     this.config = config;
   }
@@ -60,7 +64,9 @@ public class CatalogService {
     }
     PublishedApp shown = resolve(versions, appId, version);
     AppManifest m = shown.descriptor().manifest();
-    List<Field> platform = PlatformFields.forProfile(shown.descriptor().resources(), config);
+    List<Field> platform =
+        PlatformFields.forProfile(
+            shown.descriptor().resources(), config, placement.partitionNames());
     Map<String, Object> defaults = new LinkedHashMap<>(shown.descriptor().form().defaults());
     platform.forEach(f -> defaults.put(f.id(), f.defaultValue()));
     return new AppDetail(
@@ -95,7 +101,8 @@ public class CatalogService {
 
   /** The platform's launch fields for an app version. */
   public List<Field> platformFields(PublishedApp app) {
-    return PlatformFields.forProfile(app.descriptor().resources(), config);
+    return PlatformFields.forProfile(
+        app.descriptor().resources(), config, placement.partitionNames());
   }
 
   private static PublishedApp resolve(

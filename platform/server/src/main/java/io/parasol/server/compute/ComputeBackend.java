@@ -4,11 +4,13 @@ import io.parasol.plugin.api.Allocation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Where runs execute. The local backend starts worker child processes; the Kubernetes and Slurm
- * backends start the same worker as a Job or a batch job.
+ * backends start the same worker as a Job or a batch job, which fetches its inputs from the server
+ * and reports back over HTTP with the run's token.
  */
 public interface ComputeBackend {
 
@@ -19,52 +21,102 @@ public interface ComputeBackend {
     /** The backend killed it at its wall-time limit. */
     TIMED_OUT,
     /** The backend killed it on request (cancellation). */
-    STOPPED
+    STOPPED,
+    /** The backend lost it: the job vanished, its node failed or it was preempted. */
+    LOST
   }
 
   /**
    * One run handed to a backend.
    *
    * @param runId the run
-   * @param attempt which attempt of the run this is, handed back to the exit listener
-   * @param runDir its directory, holding {@code spec.json}, {@code inputs/} and {@code work/}
-   * @param allocation cores, memory and wall time
+   * @param attempt which attempt of the run this is, handed back to the listener
+   * @param runDir its directory on the server, holding {@code spec.json}, {@code inputs/} and
+   *     {@code work/}
+   * @param allocation cores, memory, accelerators and wall time
+   * @param partition the partition it was placed on
+   * @param mapping the partition's backend mapping
+   * @param token the run-scoped token remote workers call back with
    */
-  record Launch(UUID runId, int attempt, Path runDir, Allocation allocation) {}
+  record Launch(
+      UUID runId,
+      int attempt,
+      Path runDir,
+      Allocation allocation,
+      String partition,
+      ClusterViews.Mapping mapping,
+      String token) {}
 
-  /** Called once when a run's worker has gone, however it went. */
-  @FunctionalInterface
-  interface ExitListener {
+  /** Hears what happens to the workers a backend started. */
+  interface Listener {
+    /** The backend reports the run's job running (the worker reports the solver start itself). */
+    default void onRunning(UUID runId, int attempt) {}
+
     /**
+     * Called once when a run's worker has gone, however it went.
+     *
      * @param runId the run
      * @param attempt the attempt whose worker ended
-     * @param exitCode the worker's exit code, or -1 when unknown (adopted after a restart)
+     * @param exitCode the worker's exit code, or -1 when unknown
      * @param ending how it ended
-     * @param consoleTail the last lines the worker printed
+     * @param detail the last lines the worker printed, or the backend's reason
      */
-    void onExit(UUID runId, int attempt, int exitCode, Ending ending, String consoleTail);
+    void onExit(UUID runId, int attempt, int exitCode, Ending ending, String detail);
   }
 
-  /** The backend's name as recorded on runs. */
+  /** A backend that cannot be reached or refused a request it should have taken. */
+  class UnavailableException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public UnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The backend's kind as recorded on runs. */
   String name();
 
   /** Reserves capacity for a run; false when the backend is full right now. */
-  boolean tryReserve(int cores);
+  default boolean tryReserve(int cores) {
+    return true;
+  }
 
   /** Returns capacity reserved by {@link #tryReserve(int)} for a run that was not launched. */
-  void release(int cores);
+  default void release(int cores) {}
 
-  /** Starts a run's worker; returns its process id. */
-  long launch(Launch launch, Instant deadline, ExitListener listener) throws IOException;
+  /** Starts a run's worker; returns the backend's reference to it (pid, Job name, job id). */
+  String launch(Launch launch, Instant deadline, Listener listener) throws IOException;
 
   /** Stops a run's worker (cancellation); the listener then hears {@link Ending#STOPPED}. */
-  void stop(UUID runId);
+  void stop(UUID runId, String ref);
 
   /**
-   * Takes over a worker that was started before the server restarted.
+   * Takes over a worker started before the server restarted or while the backend was unreachable.
+   * Idempotent for a worker the backend already follows.
    *
-   * @return false when no such worker is alive any more
+   * @return false when no such worker exists any more
+   * @throws UnavailableException when the backend cannot be asked right now
    */
-  boolean adopt(
-      UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener);
+  boolean adopt(UUID runId, int attempt, String ref, int cores, Instant deadline, Listener listener)
+      throws UnavailableException;
+
+  /**
+   * Checks that the backend answers.
+   *
+   * @throws UnavailableException with the reason when it does not
+   */
+  default void probe() throws UnavailableException {}
+
+  /**
+   * Removes the backend's leftovers of runs that are no longer in flight.
+   *
+   * @param live the references of the workers of runs in flight on this backend
+   * @return how many leftovers were removed
+   */
+  default int collectOrphans(Set<String> live) throws UnavailableException {
+    return 0;
+  }
+
+  /** Releases the backend's connections and threads. */
+  default void close() {}
 }

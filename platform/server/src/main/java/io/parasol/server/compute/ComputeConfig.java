@@ -46,5 +46,17 @@ public interface ComputeConfig {
     /** Cores the local backend may hand out at once; 0 means the machine's processor count. */
     @WithDefault("0")
     int maxCores();
+
+    /** Whether new runs may be placed on this machine. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The region the local cluster is listed in. */
+    @WithDefault("local")
+    String region();
+
+    /** The site (data centre) the local cluster is listed in. */
+    @WithDefault("local")
+    String site();
   }
 }

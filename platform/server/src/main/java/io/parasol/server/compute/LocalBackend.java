@@ -85,7 +85,7 @@ public class LocalBackend implements ComputeBackend {
   }
 
   @Override
-  public long launch(Launch launch, Instant deadline, ExitListener listener) throws IOException {
+  public String launch(Launch launch, Instant deadline, Listener listener) throws IOException {
     Path runDir = launch.runDir();
     long heapMb = Math.max(32, launch.allocation().memoryMb());
     long maxFile =
@@ -100,12 +100,21 @@ public class LocalBackend implements ComputeBackend {
     Handle handle = new Handle(process.toHandle(), launch.allocation().cores());
     track(
         launch.runId(), launch.attempt(), handle, deadline, listener, runDir, Optional.of(process));
-    return process.pid();
+    return Long.toString(process.pid());
   }
 
   @Override
   public boolean adopt(
-      UUID runId, int attempt, long pid, int cores, Instant deadline, ExitListener listener) {
+      UUID runId, int attempt, String ref, int cores, Instant deadline, Listener listener) {
+    if (running.containsKey(runId)) {
+      return true;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(ref);
+    } catch (NumberFormatException | NullPointerException e) {
+      return false;
+    }
     Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     boolean ours =
         process
@@ -135,7 +144,7 @@ public class LocalBackend implements ComputeBackend {
       int attempt,
       Handle handle,
       Instant deadline,
-      ExitListener listener,
+      Listener listener,
       Path runDir,
       Optional<Process> child) {
     running.put(runId, handle);
@@ -171,7 +180,7 @@ public class LocalBackend implements ComputeBackend {
   }
 
   @Override
-  public void stop(UUID runId) {
+  public void stop(UUID runId, String ref) {
     Handle handle = running.get(runId);
     if (handle != null && handle.ending.compareAndSet(Ending.EXITED, Ending.STOPPED)) {
       handle.process.destroy();

@@ -1,5 +1,6 @@
 package io.parasol.server.compute;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,17 +60,8 @@ public class SandboxedWorker {
       command.add("--");
     }
     command.add(javaExecutable());
-    command.add("-Xmx" + Math.max(32, limits.heapMb()) + "m");
-    command.add("-Xms16m");
-    command.add("-XX:MaxMetaspaceSize=128m");
-    command.add("-XX:MaxDirectMemorySize=64m");
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:ActiveProcessorCount=" + Math.max(1, limits.cores()));
-    command.add("-Djava.security.manager=allow");
-    command.add("-Djava.awt.headless=true");
-    command.add("-Djava.io.tmpdir=" + workingDir.resolve("tmp"));
-    command.add("-Dparasol.worker.console-cap=" + config.consoleCapBytes().asLongValue());
+    command.addAll(
+        jvmOptions(limits, workingDir.resolve("tmp").toString(), config.consoleCapBytes()));
     command.add("-jar");
     command.add(binary.jar().toString());
     command.addAll(args);
@@ -87,6 +79,25 @@ public class SandboxedWorker {
     Process process = builder.start();
     LOG.debugf("started worker pid %d: %s", process.pid(), args);
     return process;
+  }
+
+  /**
+   * The JVM options of a worker, on every backend: heap and processor limits, exit on
+   * out-of-memory, the Security Manager the sandbox installs, and the console cap.
+   */
+  public static List<String> jvmOptions(Limits limits, String tmpDir, MemorySize consoleCap) {
+    return List.of(
+        "-Xmx" + Math.max(32, limits.heapMb()) + "m",
+        "-Xms16m",
+        "-XX:MaxMetaspaceSize=128m",
+        "-XX:MaxDirectMemorySize=64m",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-XX:+UseSerialGC",
+        "-XX:ActiveProcessorCount=" + Math.max(1, limits.cores()),
+        "-Djava.security.manager=allow",
+        "-Djava.awt.headless=true",
+        "-Djava.io.tmpdir=" + tmpDir,
+        "-Dparasol.worker.console-cap=" + consoleCap.asLongValue());
   }
 
   /** Kills a worker and everything it started. */

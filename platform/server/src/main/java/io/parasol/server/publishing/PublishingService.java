@@ -325,6 +325,13 @@ public class PublishingService {
         .toList();
   }
 
+  /** Whether runs of a plugin's app may start again after their job was lost. */
+  @Transactional
+  public boolean mayResubmit(UUID pluginId) {
+    Plugin p = Plugin.findById(pluginId);
+    return p == null || p.descriptor == null || published(p).descriptor().mayResubmit();
+  }
+
   /** The jar of a plugin, for workers. */
   public Path jarPath(String sha256) {
     return data.pluginJar(sha256);

@@ -56,6 +56,34 @@ public class Run extends PanacheEntityBase {
   @Column(nullable = false)
   public String backend;
 
+  @Column(name = "partition_name", nullable = false)
+  public String partitionName;
+
+  @Column(name = "cluster_name", nullable = false)
+  public String clusterName;
+
+  /** Whether the engineer chose the partition (it is then never moved elsewhere). */
+  @Column(nullable = false)
+  public boolean pinned;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "accelerator_kind")
+  public io.parasol.plugin.api.AcceleratorKind acceleratorKind;
+
+  @Column(name = "accelerator_model")
+  public String acceleratorModel;
+
+  @Column(name = "accelerator_count", nullable = false)
+  public int acceleratorCount;
+
+  /** The backend's reference to the current attempt's worker: pid, Job name or Slurm job id. */
+  @Column(name = "job_ref")
+  public String jobRef;
+
+  /** The placement decision as JSON: the choice, the options and the rejected candidates. */
+  @Column(length = 20000)
+  public String placement;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
   public RunState state;

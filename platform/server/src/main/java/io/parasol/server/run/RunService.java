@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.parasol.plugin.api.Accelerator;
 import io.parasol.plugin.api.Field;
 import io.parasol.plugin.api.FileField;
 import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.FormValidation;
+import io.parasol.plugin.api.ResourceProfile;
 import io.parasol.server.audit.AuditService;
 import io.parasol.server.billing.BillingService;
 import io.parasol.server.billing.BillingViews;
@@ -20,10 +22,12 @@ import io.parasol.server.common.JsonText;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.common.ProblemException.FieldProblem;
-import io.parasol.server.compute.ComputeBackend;
+import io.parasol.server.compute.Backends;
 import io.parasol.server.publishing.PublishedApp;
 import io.parasol.server.run.RunViews.LaunchRequest;
 import io.parasol.server.run.RunViews.RunView;
+import io.parasol.server.scheduling.Placement;
+import io.parasol.server.scheduling.PlacementService;
 import io.parasol.server.storage.DataDirectory;
 import io.parasol.server.storage.FileNames;
 import io.parasol.server.storage.StorageService;
@@ -64,7 +68,8 @@ public class RunService {
   private final StorageService storage;
   private final DataDirectory data;
   private final RunDispatcher dispatcher;
-  private final ComputeBackend backend;
+  private final Backends backends;
+  private final PlacementService placement;
   private final ObjectMapper json;
   private final ObjectMapper canonical;
   private final AuditService audit;
@@ -77,7 +82,8 @@ public class RunService {
       StorageService storage,
       DataDirectory data,
       RunDispatcher dispatcher,
-      ComputeBackend backend,
+      Backends backends,
+      PlacementService placement,
       ObjectMapper json,
       AuditService audit,
       BillingService billing,
@@ -91,7 +97,8 @@ public class RunService {
     this.storage = storage;
     this.data = data;
     this.dispatcher = dispatcher;
-    this.backend = backend;
+    this.backends = backends;
+    this.placement = placement;
     this.json = json;
     this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   }
@@ -163,7 +170,20 @@ public class RunService {
     run.memoryMb = cores * app.descriptor().resources().memoryPerCoreMb();
     run.wallTimeSeconds = prepared.wallTimeSeconds();
     run.vendorOrg = app.vendorOrg();
-    run.backend = backend.name();
+    Placement.Decision decision = prepared.decision();
+    run.backend = decision.backend();
+    run.partitionName = decision.partition();
+    run.clusterName = decision.cluster();
+    run.pinned = decision.pinned();
+    run.placement = JsonText.write(json, decision);
+    prepared
+        .accelerator()
+        .ifPresent(
+            a -> {
+              run.acceleratorKind = a.kind();
+              run.acceleratorModel = a.model();
+              run.acceleratorCount = a.count();
+            });
     run.state = RunState.QUEUED;
     run.idempotencyKey = idempotencyKey;
     run.requestHash = requestHash;
@@ -174,12 +194,21 @@ public class RunService {
           .run(
               () -> {
                 run.persist();
-                RunStore.record(run, null, RunState.QUEUED, "launched by " + caller.name());
+                RunStore.record(
+                    run,
+                    null,
+                    RunState.QUEUED,
+                    "launched by "
+                        + caller.name()
+                        + "; "
+                        + decision.reason()
+                        + " (partition "
+                        + decision.partition()
+                        + ")");
                 Run.getEntityManager().flush();
                 // Inside the org's reserved cores only the licence is held and charged.
                 boolean reserved =
-                    subscriptions.reserve(
-                        run.org, PlatformFields.LOCAL_PARTITION, run.cores, run.id);
+                    subscriptions.reserve(run.org, run.partitionName, run.cores, run.id);
                 run.holdAmount = reserved ? quote.maximum().licence() : quote.maximum().total();
                 billing.hold(run.org, run.id, run.holdAmount);
               });
@@ -204,7 +233,9 @@ public class RunService {
       FormValidation validation,
       Map<String, StoredFile> files,
       int cores,
-      double wallMinutes) {
+      double wallMinutes,
+      Optional<Accelerator> accelerator,
+      Placement.Decision decision) {
 
     long wallTimeSeconds() {
       return Math.max(1, Math.round(wallMinutes * 60));
@@ -257,12 +288,42 @@ public class RunService {
           "the inputs do not fit the form of " + app.appId() + " " + app.version(), problems);
     }
 
+    int cores = ((Long) platform.get(PlatformFields.CORES)).intValue();
+    ResourceProfile profile = app.descriptor().resources();
+    Optional<Accelerator> accelerator =
+        platform.get(PlatformFields.ACCELERATOR) instanceof String id
+            ? PlatformFields.accelerator(profile, id)
+            : Optional.empty();
+    String partition = (String) platform.get(PlatformFields.PARTITION);
+    Placement.Decision decision;
+    try {
+      decision =
+          placement.place(
+              new Placement.Need(
+                  cores,
+                  cores * profile.memoryPerCoreMb(),
+                  accelerator.map(Accelerator::kind).orElse(null),
+                  accelerator.map(Accelerator::model).orElse(null),
+                  accelerator.map(Accelerator::count).orElse(0),
+                  PlatformFields.AUTO.equals(partition)
+                      ? Optional.empty()
+                      : Optional.ofNullable(partition)));
+    } catch (Placement.NoPlacementException e) {
+      throw new ProblemException(
+          422,
+          "Unprocessable Content",
+          e.getMessage(),
+          List.of(new FieldProblem("inputs." + PlatformFields.PARTITION, e.getMessage())),
+          Map.of("rejected", e.rejected()));
+    }
     return new Prepared(
         app,
         validation,
         files,
-        ((Long) platform.get(PlatformFields.CORES)).intValue(),
-        (Double) platform.get(PlatformFields.WALL_TIME));
+        cores,
+        (Double) platform.get(PlatformFields.WALL_TIME),
+        accelerator,
+        decision);
   }
 
   /** What a launch would cost: at the app's expected wall time, and at most (what it holds). */
@@ -276,9 +337,9 @@ public class RunService {
   private static BillingViews.QuoteInput quoteInput(Prepared p) {
     return new BillingViews.QuoteInput(
         p.app().appId(),
-        PlatformFields.LOCAL_PARTITION,
+        p.decision().partition(),
         p.cores(),
-        0,
+        p.accelerator().map(Accelerator::count).orElse(0),
         p.app().descriptor().resources().expectedWallTime().toSeconds(),
         p.wallTimeSeconds());
   }
@@ -366,7 +427,7 @@ public class RunService {
   // ---------------------------------------------------------------- cancel
 
   public RunView cancel(Caller caller, UUID id) {
-    boolean stopWorker =
+    Optional<Run> stopWorker =
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
@@ -385,12 +446,19 @@ public class RunService {
                   audit.record(
                       caller, "run.cancel", "run", run.id.toString(), run.org, "was " + run.state);
                   RunStore.finish(run, RunState.CANCELLED, "cancelled by " + caller.name());
-                  return inFlight;
+                  return inFlight ? Optional.of(run) : Optional.<Run>empty();
                 });
     settlement.wake();
-    if (stopWorker) {
-      backend.stop(id);
-    }
+    stopWorker.ifPresent(
+        run -> {
+          try {
+            backends.of(run.clusterName).stop(run.id, run.jobRef);
+          } catch (RuntimeException e) {
+            // The run is CANCELLED already; the worker learns it at its next report.
+            org.jboss.logging.Logger.getLogger(RunService.class)
+                .warnf("could not stop the job of run %s: %s", run.id, e.getMessage());
+          }
+        });
     return get(caller, id);
   }
 
@@ -435,7 +503,12 @@ public class RunService {
             run.memoryMb,
             run.wallTimeSeconds / 60.0,
             run.backend,
-            PlatformFields.LOCAL_PARTITION),
+            run.partitionName,
+            run.clusterName,
+            run.acceleratorKind == null
+                ? null
+                : new Accelerator(run.acceleratorKind, run.acceleratorModel, run.acceleratorCount)),
+        run.placement == null ? null : JsonText.read(json, run.placement, Placement.Decision.class),
         run.attempt,
         run.createdAt,
         run.scheduledAt,

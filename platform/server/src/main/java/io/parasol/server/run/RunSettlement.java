@@ -2,7 +2,6 @@ package io.parasol.server.run;
 
 import io.parasol.server.billing.BillingService;
 import io.parasol.server.billing.BillingViews.RunUsage;
-import io.parasol.server.catalog.PlatformFields;
 import io.parasol.server.common.WakeableLoop;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -105,9 +104,9 @@ public class RunSettlement {
                       run.org,
                       run.appId,
                       run.vendorOrg == null ? "unknown" : run.vendorOrg,
-                      PlatformFields.LOCAL_PARTITION,
+                      run.partitionName,
                       run.cores,
-                      0,
+                      run.acceleratorCount,
                       run.scheduledAt,
                       end,
                       run.startedAt != null));

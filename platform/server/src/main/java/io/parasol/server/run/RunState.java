@@ -22,7 +22,7 @@ public enum RunState {
   }
 
   /** Whether a worker may hold a live token in this state. */
-  boolean isInFlight() {
+  public boolean isInFlight() {
     return this == SCHEDULED || this == RUNNING;
   }
 }

@@ -28,9 +28,17 @@ public final class RunViews {
    * @param wallTimeMinutes wall-time limit
    * @param backend the compute backend
    * @param partition the partition
+   * @param cluster the partition's cluster
+   * @param accelerator the accelerator, if the run asked for one
    */
   public record Resources(
-      int cores, long memoryMb, double wallTimeMinutes, String backend, String partition) {}
+      int cores,
+      long memoryMb,
+      double wallTimeMinutes,
+      String backend,
+      String partition,
+      String cluster,
+      io.parasol.plugin.api.Accelerator accelerator) {}
 
   /**
    * A state change.
@@ -83,6 +91,7 @@ public final class RunViews {
       Map<String, Object> inputs,
       Map<String, String> inputFiles,
       Resources resources,
+      io.parasol.server.scheduling.Placement.Decision placement,
       int attempt,
       Instant createdAt,
       Instant scheduledAt,

@@ -1,8 +1,10 @@
 package io.parasol.server.run;
 
 import io.parasol.protocol.RunEvent;
+import io.parasol.protocol.RunSpec;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -48,6 +50,39 @@ public class WorkerCallbackResource {
       @HeaderParam("Authorization") String authorization,
       List<RunEvent> events) {
     return new EventsAnswer(callbacks.ingest(id, bearer(authorization), events));
+  }
+
+  @GET
+  @Path("spec")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      operationId = "getRunSpec",
+      summary = "The run's spec, for a worker on a Kubernetes or Slurm cluster")
+  public RunSpec spec(
+      @PathParam("id") UUID id, @HeaderParam("Authorization") String authorization) {
+    return callbacks.remoteSpec(id, bearer(authorization));
+  }
+
+  @GET
+  @Path("plugin")
+  @Produces("application/java-archive")
+  @Operation(operationId = "getRunPlugin", summary = "The run's plugin jar, for a remote worker")
+  public Response plugin(
+      @PathParam("id") UUID id, @HeaderParam("Authorization") String authorization) {
+    java.nio.file.Path jar = callbacks.pluginJar(id, bearer(authorization));
+    return Response.ok(jar.toFile(), "application/java-archive").build();
+  }
+
+  @GET
+  @Path("inputs/{name}")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(operationId = "getRunInput", summary = "One input file of a run, for a remote worker")
+  public Response input(
+      @PathParam("id") UUID id,
+      @PathParam("name") String name,
+      @HeaderParam("Authorization") String authorization) {
+    java.nio.file.Path file = callbacks.input(id, bearer(authorization), name);
+    return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM).build();
   }
 
   @PUT

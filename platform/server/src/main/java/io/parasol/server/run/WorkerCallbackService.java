@@ -1,11 +1,14 @@
 package io.parasol.server.run;
 
+import io.parasol.protocol.Json;
 import io.parasol.protocol.RunEvent;
+import io.parasol.protocol.RunSpec;
 import io.parasol.server.common.Hashing;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.compute.ComputeBackend;
 import io.parasol.server.compute.ComputeConfig;
 import io.parasol.server.compute.SandboxedWorker;
+import io.parasol.server.publishing.PublishingService;
 import io.parasol.server.storage.DataDirectory;
 import io.parasol.server.storage.FileNames;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -31,7 +34,7 @@ import java.util.UUID;
  * (state, progress, logs, metrics), output files, and how the worker process ended.
  */
 @ApplicationScoped
-public class WorkerCallbackService {
+public class WorkerCallbackService implements ComputeBackend.Listener {
 
   static final int MAX_EVENTS_PER_CALL = 1000;
   static final long MAX_METRIC_SAMPLES = 100_000;
@@ -39,8 +42,14 @@ public class WorkerCallbackService {
   private final DataDirectory data;
   private final ComputeConfig config;
   private final RunSettlement settlement;
+  private final PublishingService publishing;
 
-  WorkerCallbackService(DataDirectory data, ComputeConfig config, RunSettlement settlement) {
+  WorkerCallbackService(
+      DataDirectory data,
+      ComputeConfig config,
+      RunSettlement settlement,
+      PublishingService publishing) {
+    this.publishing = publishing;
     this.data = data;
     this.config = config;
     this.settlement = settlement;
@@ -125,6 +134,49 @@ public class WorkerCallbackService {
             });
   }
 
+  /**
+   * The spec of a run for a worker on a remote backend: as the local worker gets it, with the
+   * plugin jar named {@code plugin.jar}, to be fetched next to it.
+   */
+  public RunSpec remoteSpec(UUID runId, String token) {
+    QuarkusTransaction.requiringNew().call(() -> authorised(runId, token, false));
+    try {
+      RunSpec spec =
+          Json.mapper().readValue(data.runDir(runId).resolve("spec.json").toFile(), RunSpec.class);
+      return new RunSpec(
+          spec.runId(),
+          spec.appId(),
+          REMOTE_JAR,
+          spec.inputs(),
+          spec.files(),
+          spec.allocation(),
+          spec.serverUrl(),
+          spec.token(),
+          spec.limits());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The name remote workers store the plugin jar under. */
+  public static final String REMOTE_JAR = "plugin.jar";
+
+  /** The plugin jar of a run, for a worker on a remote backend. */
+  public Path pluginJar(UUID runId, String token) {
+    Run run = QuarkusTransaction.requiringNew().call(() -> authorised(runId, token, false));
+    return publishing.jarPath(run.jarSha256);
+  }
+
+  /** One input file of a run, for a worker on a remote backend. */
+  public Path input(UUID runId, String token, String name) {
+    QuarkusTransaction.requiringNew().call(() -> authorised(runId, token, false));
+    Path file = data.runDir(runId).resolve("inputs").resolve(name);
+    if (!FileNames.isValidRelativePath(name) || name.contains("/") || !Files.isRegularFile(file)) {
+      throw ProblemException.notFound("input file " + name);
+    }
+    return file;
+  }
+
   /** Stores one output file of a run, within the run's output caps. */
   public void storeOutput(UUID runId, String token, String name, InputStream body) {
     if (!FileNames.isValidRelativePath(name)) {
@@ -177,12 +229,65 @@ public class WorkerCallbackService {
             });
   }
 
+  /** The backend reports the job of a run's current attempt running. */
+  @Override
+  public void onRunning(UUID runId, int attempt) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
+              if (run != null && run.attempt == attempt && run.state == RunState.SCHEDULED) {
+                run.startedAt = Instant.now();
+                RunStore.move(run, RunState.RUNNING, "its job started on " + run.clusterName);
+              }
+            });
+  }
+
+  /**
+   * The current attempt's job is gone without an end: queued again when the app allows it and
+   * attempts are left, otherwise FAILED with the reason.
+   */
+  public void lost(UUID runId, int attempt, String why) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
+              if (run == null || run.attempt != attempt || !run.state.isInFlight()) {
+                return;
+              }
+              String reason = "attempt " + run.attempt + " was lost: " + why;
+              if (!publishing.mayResubmit(run.pluginId)) {
+                RunStore.finish(
+                    run, RunState.FAILED, reason + "; the app does not allow resubmission");
+                return;
+              }
+              if (run.attempt >= RunDispatcher.MAX_ATTEMPTS) {
+                RunStore.finish(
+                    run, RunState.FAILED, reason + "; gave up after " + run.attempt + " attempts");
+                return;
+              }
+              run.tokenHash = null;
+              run.workerPid = null;
+              run.jobRef = null;
+              run.startedAt = null;
+              run.progress = 0;
+              run.progressMessage = null;
+              RunStore.move(run, RunState.QUEUED, reason + "; resubmitted");
+            });
+    settlement.wake();
+  }
+
   /**
    * Ends a run whose worker is gone without saying how it ended, and records the exit code. The end
    * of an earlier attempt's worker changes nothing.
    */
-  public void onWorkerExit(
+  @Override
+  public void onExit(
       UUID runId, int attempt, int exitCode, ComputeBackend.Ending ending, String consoleTail) {
+    if (ending == ComputeBackend.Ending.LOST) {
+      lost(runId, attempt, consoleTail);
+      return;
+    }
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -207,6 +312,7 @@ public class WorkerCallbackService {
                 case STOPPED -> RunStore.finish(run, RunState.CANCELLED, "the worker was stopped");
                 case EXITED ->
                     RunStore.finish(run, RunState.FAILED, exitReason(run, exitCode, consoleTail));
+                case LOST -> throw new IllegalStateException("handled above");
               }
             });
     settlement.wake();

@@ -58,7 +58,7 @@ class HostilePluginTest {
     assertFails(
         PluginJars.variant(tmp, "ok", "4.0.1", Map.of("Plugin-Requires", ">=2.0.0")),
         "compatibility",
-        "does not accept this platform's plugin API 1.0.0");
+        "does not accept this platform's plugin API 1.1.0");
   }
 
   @Test

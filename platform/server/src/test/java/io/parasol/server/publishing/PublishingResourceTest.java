@@ -70,7 +70,8 @@ class PublishingResourceTest {
         .statusCode(200)
         .body("pluginId", equalTo(id))
         .body("versions", hasItem("2.0.0"))
-        .body("platformFields.id", equalTo(List.of("cores", "wallTimeMinutes", "partition")));
+        .body("platformFields.id", equalTo(List.of("cores", "wallTimeMinutes", "partition")))
+        .body("platformFields.find { it.id == 'partition' }.defaultValue", equalTo("auto"));
 
     as("admin")
         .post("/api/v1/plugins/" + id + "/unlist")

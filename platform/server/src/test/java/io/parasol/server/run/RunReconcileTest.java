@@ -45,9 +45,10 @@ class RunReconcileTest {
               run.finishedAt = null;
               run.tokenHash = "0".repeat(64);
               run.workerPid = gone.pid();
+              run.jobRef = Long.toString(gone.pid());
             });
 
-    dispatcher.reconcile();
+    dispatcher.reconcileAll();
     dispatcher.wake();
 
     JsonPath run = Api.awaitEnd("alice", id);
@@ -55,6 +56,13 @@ class RunReconcileTest {
     assertEquals(2, run.getInt("attempt"));
     assertTrue(
         run.getList("transitions.reason").stream()
-            .anyMatch(r -> r.toString().contains("queued again")));
+            .anyMatch(
+                r ->
+                    r.toString()
+                        .equals(
+                            "attempt 1 was lost: the server restarted: job "
+                                + gone.pid()
+                                + " is gone from cluster local; resubmitted")),
+        run.prettify());
   }
 }
