@@ -34,6 +34,8 @@ public final class Api {
         .body(body)
         .post("/api/v1/runs")
         .then()
+        .log()
+        .ifValidationFails()
         .statusCode(201)
         .extract()
         .path("id");

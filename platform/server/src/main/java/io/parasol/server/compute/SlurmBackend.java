@@ -53,7 +53,10 @@ final class SlurmBackend implements ComputeBackend {
   private final String callbackUrl;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
   private volatile String jwt;
