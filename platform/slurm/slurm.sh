@@ -43,6 +43,11 @@ case "$cmd" in
     fi
     ;;
   start)
+    if [ -f "$SLURM_CONF" ] && scontrol ping 2>/dev/null | grep -q UP \
+      && (exec 3<>/dev/tcp/127.0.0.1/6820) 2>/dev/null; then
+      echo "slurm already up under $BASE"
+      exit 0
+    fi
     mkdir -p "$BASE"/{etc,run/munge,state/slurmctld,state/slurmd,log,fakedev,runs}
     chmod 777 "$BASE/runs"
     sed "s|\${BASE}|$BASE|g" "$here/slurm.conf.template" > "$BASE/etc/slurm.conf"
