@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import io.parasol.server.audit.AuditService;
 import io.parasol.server.common.ProblemException;
+import io.parasol.server.compute.Cluster;
+import io.parasol.server.compute.ComputePartition;
 import io.parasol.server.tenancy.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -211,7 +213,7 @@ public class FinanceService {
       Map<String, BigDecimal> shares;
       BigDecimal base;
       if (c.kind == CostEntry.Kind.IDC_RENT) {
-        List<String> inSite = config.sites().getOrDefault(c.site, List.of());
+        List<String> inSite = partitionsOfSite(c.site);
         shares = new TreeMap<>();
         for (String partition : inSite) {
           now.partitionByContract()
@@ -435,5 +437,19 @@ public class FinanceService {
         null,
         c.kind + " " + c.amount + " " + c.period);
     return new CostView(c.period, c.kind, c.partition, c.site, c.amount);
+  }
+
+  /**
+   * The partitions of a site: those of the registry's clusters in that site, and those configured
+   * with {@code parasol.finance.sites.SITE} (partitions that no longer exist keep their history).
+   */
+  private List<String> partitionsOfSite(String site) {
+    Set<String> partitions = new TreeSet<>(config.sites().getOrDefault(site, List.of()));
+    Cluster.<Cluster>list("site", site)
+        .forEach(
+            cluster ->
+                ComputePartition.<ComputePartition>list("cluster", cluster.name)
+                    .forEach(partition -> partitions.add(partition.name)));
+    return List.copyOf(partitions);
   }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The built-in {@code local} cluster and its one partition, sized to this machine on every start
- * (cores the local backend may hand out, the machine's memory).
+ * (cores the local backend may hand out, the machine's memory), enabled or not by {@code
+ * parasol.worker.local.enabled}.
  */
 public class ClusterSeed {
 
@@ -59,6 +60,10 @@ public class ClusterSeed {
                 p.createdAt = now;
                 p.updatedAt = now;
                 p.persist();
+              }
+              if (c.enabled != config.local().enabled()) {
+                c.enabled = config.local().enabled();
+                c.updatedAt = now;
               }
               if (p.coresPerNode != local.capacity() || p.memoryMbPerNode != memoryMb) {
                 p.coresPerNode = local.capacity();
