@@ -61,7 +61,7 @@ def wait_for(path, timeout=60):
                 return line
         except FileNotFoundError:
             pass
-        time.sleep(0.005)
+        time.sleep(0.02)
     sys.exit("no output from " + path)
 
 

@@ -21,8 +21,11 @@ wait_for() { # seconds, command...
 }
 
 start_ctld() {
-  slurmctld -f "$SLURM_CONF"
-  wait_for 20 scontrol ping || { tail -20 "$BASE/log/slurmctld.log"; exit 1; }
+  if ! pgrep -f "slurmctld -f $SLURM_CONF" >/dev/null; then
+    slurmctld -f "$SLURM_CONF"
+  fi
+  wait_for 20 bash -c "timeout 5 scontrol ping | grep -q UP" \
+    || { tail -20 "$BASE/log/slurmctld.log"; exit 1; }
 }
 
 stop_daemon() { # pidfile
@@ -35,6 +38,18 @@ stop_daemon() { # pidfile
   fi
 }
 
+stop_all() {
+  pkill -f "slurmrestd -s openapi" 2>/dev/null || true
+  stop_daemon "$BASE/run/slurmd.pid"
+  stop_daemon "$BASE/run/slurmctld.pid"
+  stop_daemon "$BASE/run/munged.pid"
+  # daemons whose pid files are gone
+  for pattern in "slurmd -f $SLURM_CONF" "slurmctld -f $SLURM_CONF" "munged --key-file=$BASE/"; do
+    pkill -9 -f "$pattern" 2>/dev/null || true
+  done
+  rm -f "$BASE/run/munge/munge.socket.2"*
+}
+
 case "$cmd" in
   install)
     if ! command -v slurmctld >/dev/null || ! command -v slurmrestd >/dev/null; then
@@ -43,11 +58,7 @@ case "$cmd" in
     fi
     ;;
   start)
-    if [ -f "$SLURM_CONF" ] && scontrol ping 2>/dev/null | grep -q UP \
-      && (exec 3<>/dev/tcp/127.0.0.1/6820) 2>/dev/null; then
-      echo "slurm already up under $BASE"
-      exit 0
-    fi
+    stop_all # whatever an earlier run left behind
     mkdir -p "$BASE"/{etc,run/munge,state/slurmctld,state/slurmd,log,fakedev,runs}
     chmod 777 "$BASE/runs"
     sed "s|\${BASE}|$BASE|g" "$here/slurm.conf.template" > "$BASE/etc/slurm.conf"
@@ -65,18 +76,12 @@ case "$cmd" in
     slurmd -f "$SLURM_CONF"
     wait_for 20 bash -c "sinfo -h -o %T | grep -qE 'idle|mixed|alloc'" \
       || { tail -20 "$BASE/log/slurmd.log"; exit 1; }
-    chown nobody "$BASE/log" 2>/dev/null || true
     (SLURM_JWT=daemon setsid -f runuser -u nobody -- env SLURM_CONF="$SLURM_CONF" SLURM_JWT=daemon \
       slurmrestd -s openapi/v0.0.38 -a rest_auth/jwt 127.0.0.1:6820 > "$BASE/log/slurmrestd.log" 2>&1)
     wait_for 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/6820"
     echo "slurm up under $BASE: $(sinfo -h -o '%P %T' | tr '\n' ' ')"
     ;;
-  stop)
-    pkill -f "slurmrestd -a rest_auth/jwt" 2>/dev/null || true
-    stop_daemon "$BASE/run/slurmd.pid"
-    stop_daemon "$BASE/run/slurmctld.pid"
-    stop_daemon "$BASE/run/munged.pid"
-    ;;
+  stop) stop_all ;;
   stop-ctld) stop_daemon "$BASE/run/slurmctld.pid" ;;
   start-ctld) start_ctld ;;
   *) echo "usage: $0 install|start|stop|stop-ctld|start-ctld [BASE]" >&2; exit 2 ;;

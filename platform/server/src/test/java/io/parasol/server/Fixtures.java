@@ -8,8 +8,6 @@ import java.time.Duration;
 /** Shared catalog state: the apps that the run tests launch. */
 public final class Fixtures {
 
-  private static boolean misbehavingPublished;
-
   private Fixtures() {}
 
   /** Waits for the bundled heat-transfer example to be published on start. */
@@ -23,15 +21,13 @@ public final class Fixtures {
 
   /** Publishes the test plugin (version 1.0.0, vendor fluidworks) once per test run. */
   public static synchronized void misbehavingAppPublished() {
-    if (misbehavingPublished
-        || as("alice").get("/api/v1/apps/misbehaving-app?version=1.0.0").statusCode() == 200) {
-      misbehavingPublished = true;
+    // Asked every time: integration tests start packaged servers with fresh data directories.
+    if (as("alice").get("/api/v1/apps/misbehaving-app?version=1.0.0").statusCode() == 200) {
       return;
     }
     String id = Api.upload("victor", PluginJars.MISBEHAVING.toFile());
     assertEquals("VERIFIED", Api.awaitVerified("victor", id).getString("status"));
     as("victor").post("/api/v1/plugins/" + id + "/submit").then().statusCode(200);
     as("admin").post("/api/v1/plugins/" + id + "/approve").then().statusCode(200);
-    misbehavingPublished = true;
   }
 }

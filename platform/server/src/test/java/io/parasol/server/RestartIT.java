@@ -73,7 +73,11 @@ class RestartIT {
     assertEquals(2, run.getInt("attempt"));
     assertTrue(
         run.getList("transitions.reason").stream()
-            .anyMatch(r -> r.toString().contains("queued again")));
+            .anyMatch(
+                r ->
+                    r.toString().startsWith("attempt 1 was lost: the server restarted: job ")
+                        && r.toString().endsWith(" is gone from cluster local; resubmitted")),
+        run.prettify());
   }
 
   @Test

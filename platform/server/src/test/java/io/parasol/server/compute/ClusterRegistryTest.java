@@ -23,10 +23,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The registry API, placement through the launch API, and failover of queued runs. */
+/**
+ * The registry API, placement through the launch API, and failover of queued runs; on H2 and again
+ * on PostgreSQL.
+ */
 @QuarkusTest
+@Tag("db")
 class ClusterRegistryTest {
 
   @BeforeEach
