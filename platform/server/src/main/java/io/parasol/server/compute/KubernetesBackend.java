@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.parasol.server.compute.ClusterViews.KubernetesMapping;
@@ -37,7 +40,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,23 +68,8 @@ final class KubernetesBackend implements ComputeBackend {
   private final DataDirectory data;
   private final String callbackUrl;
   private final KubernetesClient client;
-  private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+  private final Map<String, TrackedJob> tracked = new ConcurrentHashMap<>();
   private SharedIndexInformer<Job> informer;
-
-  private static final class Tracked {
-    final UUID runId;
-    final int attempt;
-    final Listener listener;
-    final AtomicBoolean stopped = new AtomicBoolean();
-    final AtomicBoolean running = new AtomicBoolean();
-    final AtomicBoolean ended = new AtomicBoolean();
-
-    Tracked(UUID runId, int attempt, Listener listener) {
-      this.runId = runId;
-      this.attempt = attempt;
-      this.listener = listener;
-    }
-  }
 
   KubernetesBackend(
       String cluster,
@@ -127,6 +114,10 @@ final class KubernetesBackend implements ComputeBackend {
     return "kubernetes";
   }
 
+  private NonNamespaceOperation<Job, JobList, ScalableResource<Job>> jobs() {
+    return client.batch().v1().jobs().inNamespace(settings.namespace());
+  }
+
   static String jobName(UUID runId, int attempt) {
     return "parasol-" + runId + "-" + attempt;
   }
@@ -149,10 +140,10 @@ final class KubernetesBackend implements ComputeBackend {
             .addToStringData("token", launch.token())
             .build();
     ensureInformer();
-    tracked.put(name, new Tracked(launch.runId(), launch.attempt(), listener));
+    tracked.put(name, new TrackedJob(launch.runId(), launch.attempt(), listener));
     try {
       client.secrets().inNamespace(settings.namespace()).resource(secret).createOr(r -> r.update());
-      client.batch().v1().jobs().inNamespace(settings.namespace()).resource(job).create();
+      jobs().resource(job).create();
     } catch (KubernetesClientException e) {
       tracked.remove(name);
       deleteQuietly(name);
@@ -297,11 +288,7 @@ final class KubernetesBackend implements ComputeBackend {
     }
     try {
       informer =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(settings.namespace())
+          jobs()
               .withLabel(MANAGED_BY, PARASOL)
               .inform(
                   new ResourceEventHandler<>() {
@@ -329,7 +316,7 @@ final class KubernetesBackend implements ComputeBackend {
 
   private void examine(Job job) {
     String name = job.getMetadata().getName();
-    Tracked t = tracked.get(name);
+    TrackedJob t = tracked.get(name);
     if (t == null || t.ended.get()) {
       return;
     }
@@ -373,7 +360,7 @@ final class KubernetesBackend implements ComputeBackend {
 
   private void deleted(Job job) {
     String name = job.getMetadata().getName();
-    Tracked t = tracked.get(name);
+    TrackedJob t = tracked.get(name);
     if (t == null) {
       return;
     }
@@ -440,7 +427,7 @@ final class KubernetesBackend implements ComputeBackend {
     return "";
   }
 
-  private void end(String name, Tracked t, int exit, Ending ending, String detail) {
+  private void end(String name, TrackedJob t, int exit, Ending ending, String detail) {
     if (!t.ended.compareAndSet(false, true)) {
       return;
     }
@@ -472,7 +459,7 @@ final class KubernetesBackend implements ComputeBackend {
     if (ref == null) {
       return;
     }
-    Tracked t = tracked.get(ref);
+    TrackedJob t = tracked.get(ref);
     if (t != null) {
       t.stopped.set(true);
     }
@@ -481,11 +468,7 @@ final class KubernetesBackend implements ComputeBackend {
 
   private void deleteQuietly(String name) {
     try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(settings.namespace())
+      jobs()
           .withName(name)
           .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
           .delete();
@@ -504,7 +487,7 @@ final class KubernetesBackend implements ComputeBackend {
     }
     Job job;
     try {
-      job = client.batch().v1().jobs().inNamespace(settings.namespace()).withName(ref).get();
+      job = jobs().withName(ref).get();
     } catch (KubernetesClientException e) {
       throw new UnavailableException("cannot read Job " + ref + ": " + cause(e), e);
     }
@@ -512,7 +495,7 @@ final class KubernetesBackend implements ComputeBackend {
       return false;
     }
     ensureInformer();
-    tracked.put(ref, new Tracked(runId, attempt, listener));
+    tracked.put(ref, new TrackedJob(runId, attempt, listener));
     examine(job);
     return true;
   }
@@ -520,13 +503,7 @@ final class KubernetesBackend implements ComputeBackend {
   @Override
   public void probe() throws UnavailableException {
     try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(settings.namespace())
-          .withLabel(MANAGED_BY, PARASOL)
-          .list(new ListOptionsBuilder().withLimit(1L).build());
+      jobs().withLabel(MANAGED_BY, PARASOL).list(new ListOptionsBuilder().withLimit(1L).build());
     } catch (KubernetesClientException e) {
       throw new UnavailableException("the API server does not answer: " + cause(e), e);
     }
@@ -536,15 +513,7 @@ final class KubernetesBackend implements ComputeBackend {
   public int collectOrphans(Set<String> live) throws UnavailableException {
     List<Job> jobs;
     try {
-      jobs =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(settings.namespace())
-              .withLabel(MANAGED_BY, PARASOL)
-              .list()
-              .getItems();
+      jobs = jobs().withLabel(MANAGED_BY, PARASOL).list().getItems();
     } catch (KubernetesClientException e) {
       throw new UnavailableException("cannot list Jobs: " + cause(e), e);
     }

@@ -62,24 +62,26 @@ final class SlurmBackend implements ComputeBackend {
   private volatile String jwt;
   private volatile Instant jwtRenewAt = Instant.EPOCH;
 
-  private static final class Tracked {
-    final UUID runId;
-    final int attempt;
-    final Listener listener;
+  private static final class Tracked extends TrackedJob {
     final Instant deadline;
-    final AtomicBoolean stopped = new AtomicBoolean();
     final AtomicBoolean timedOut = new AtomicBoolean();
-    final AtomicBoolean ended = new AtomicBoolean();
-    volatile boolean running;
     volatile Instant polledAt = Instant.EPOCH;
 
     Tracked(UUID runId, int attempt, Listener listener, Instant deadline) {
-      this.runId = runId;
-      this.attempt = attempt;
-      this.listener = listener;
+      super(runId, attempt, listener);
       this.deadline = deadline;
     }
   }
+
+  /** One job to submit. */
+  private record Submission(
+      Launch launch,
+      String jobName,
+      String script,
+      SlurmMapping mapping,
+      long minutes,
+      Optional<String> gres,
+      String output) {}
 
   /** A job's state as Slurm reports it. */
   record JobState(String state, int exitCode, String reason) {}
@@ -135,10 +137,8 @@ final class SlurmBackend implements ComputeBackend {
     } catch (IOException | RuntimeException e) {
       // A remote cluster's work directory is not visible here; the cluster has it.
     }
-    String jobId =
-        rest()
-            ? submitRest(launch, jobName, script, mapping, minutes, gres, output)
-            : submitCli(launch, jobName, script, mapping, minutes, gres, output);
+    Submission job = new Submission(launch, jobName, script, mapping, minutes, gres, output);
+    String jobId = rest() ? submitRest(job) : submitCli(job);
     tracked.put(jobId, new Tracked(launch.runId(), launch.attempt(), listener, deadline));
     return jobId;
   }
@@ -184,29 +184,23 @@ final class SlurmBackend implements ComputeBackend {
     return s.toString();
   }
 
-  private String submitRest(
-      Launch launch,
-      String jobName,
-      String script,
-      SlurmMapping mapping,
-      long minutes,
-      Optional<String> gres,
-      String output)
-      throws IOException {
+  private String submitRest(Submission s) throws IOException {
+    Launch launch = s.launch();
+    SlurmMapping mapping = s.mapping();
     ObjectNode body = json.createObjectNode();
-    body.put("script", script);
+    body.put("script", s.script());
     ObjectNode job = body.putObject("job");
-    job.put("name", jobName);
+    job.put("name", s.jobName());
     job.put("partition", mapping.partition());
     job.put("tasks", 1);
     job.put("cpus_per_task", launch.allocation().cores());
     job.put("memory_per_node", memoryMb(launch));
-    job.put("time_limit", minutes);
+    job.put("time_limit", s.minutes());
     job.put("current_working_directory", settings.workDir());
-    job.put("standard_output", output);
-    job.put("standard_error", output);
+    job.put("standard_output", s.output());
+    job.put("standard_error", s.output());
     job.put("requeue", false);
-    gres.ifPresent(g -> job.put("gres", g));
+    s.gres().ifPresent(g -> job.put("gres", g));
     ObjectNode env = job.putObject("environment");
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.put("LANG", "C.UTF-8");
@@ -219,32 +213,26 @@ final class SlurmBackend implements ComputeBackend {
     return answer.get("job_id").asText();
   }
 
-  private String submitCli(
-      Launch launch,
-      String jobName,
-      String script,
-      SlurmMapping mapping,
-      long minutes,
-      Optional<String> gres,
-      String output)
-      throws IOException {
+  private String submitCli(Submission s) throws IOException {
+    Launch launch = s.launch();
+    SlurmMapping mapping = s.mapping();
     List<String> command = new ArrayList<>();
     command.add(bin("sbatch"));
     command.add("--parsable");
-    command.add("--job-name=" + jobName);
+    command.add("--job-name=" + s.jobName());
     command.add("--partition=" + mapping.partition());
     command.add("--ntasks=1");
     command.add("--cpus-per-task=" + launch.allocation().cores());
     command.add("--mem=" + memoryMb(launch) + "M");
-    command.add("--time=" + minutes);
+    command.add("--time=" + s.minutes());
     command.add("--chdir=" + settings.workDir());
-    command.add("--output=" + output);
+    command.add("--output=" + s.output());
     command.add("--no-requeue");
     command.add("--export=PATH,LANG,PARASOL_RUN_TOKEN");
-    gres.ifPresent(g -> command.add("--gres=" + g));
+    s.gres().ifPresent(g -> command.add("--gres=" + g));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PARASOL_RUN_TOKEN", launch.token());
-    Cli result = cli(command, env, script);
+    Cli result = cli(command, env, s.script());
     if (result.exit() != 0) {
       String message = result.output().strip();
       if (message.contains("Unable to contact") || message.contains("Connection refused")) {
@@ -351,7 +339,7 @@ final class SlurmBackend implements ComputeBackend {
           t.timedOut.set(false); // tried again at the next poll
         }
       }
-      if (t.running && Duration.between(t.polledAt, now).compareTo(SLOW_POLL) < 0) {
+      if (t.running.get() && Duration.between(t.polledAt, now).compareTo(SLOW_POLL) < 0) {
         continue;
       }
       t.polledAt = now;
@@ -373,8 +361,7 @@ final class SlurmBackend implements ComputeBackend {
     switch (s.state()) {
       case "PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING" -> {}
       case "RUNNING", "SUSPENDED", "COMPLETING", "STAGE_OUT", "SIGNALING" -> {
-        if (!t.running) {
-          t.running = true;
+        if (t.running.compareAndSet(false, true)) {
           t.listener.onRunning(t.runId, t.attempt);
         }
       }
