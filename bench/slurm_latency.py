@@ -10,11 +10,14 @@ Needs a packaged server (./mvnw -B -ntp package -DskipTests) and a running singl
 request (POST /api/v1/runs, or exec of sbatch).
 
 1. sbatch: N jobs, one after the other, each a batch script that stamps its start and exits, with the
-   same options Parasol uses (partition cpu, 1 task, 1 CPU, --mem, --time, --no-requeue).
+   same options Parasol uses (partition cpu, 1 task, 1 CPU, --mem, --time, --no-requeue); the next
+   job is submitted when the previous one has left squeue, as in the Parasol series, where each run
+   is waited for to its end; then both series leave the cluster idle for GAP seconds (Slurm starts
+   a job submitted right after another one's end about a second later, in either series).
 2. Parasol: starts the packaged server on a fresh data directory, registers the Slurm cluster
    (slurmrestd, JWT minted from the cluster's key) with a partition mapped to "cpu", and launches N
    trivial heat-transfer runs pinned to it, one after the other, each waited for to the end. The
-   stamp is the first line the batch script prints; Parasol's own RUNNING transition (the backend
+   stamp is the first line the batch script prints (read from the run's console); Parasol's own RUNNING transition (the backend
    seeing the job run) is reported too.
 Prints p50/p99/mean of each, and Parasol's overhead in milliseconds.
 """
@@ -26,6 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER_JAR = os.path.join(ROOT, "platform/server/target/quarkus-app/quarkus-run.jar")
 INPUTS = {"nx": 5, "ny": 5, "duration": 1, "writeCsv": False, "cores": 1, "partition": "bench-cpu"}
 WARM_UP = 5
+GAP = 1.0  # idle seconds between one job's end and the next launch, in both series
 
 
 def call(base, path, user="alice", method="GET", body=None):
@@ -73,12 +77,18 @@ def direct(base_dir, n):
         out = os.path.join(work, "job-%d.out" % i)
         script = "#!/bin/bash\necho \"started $(date +%s.%N)\"\n"
         t0 = time.time()
-        subprocess.run(["sbatch", "--parsable", "--partition=cpu", "--ntasks=1", "--cpus-per-task=1",
+        job_id = subprocess.run(["sbatch", "--parsable", "--partition=cpu", "--ntasks=1", "--cpus-per-task=1",
                         "--mem=416M", "--time=1", "--no-requeue", "--chdir=" + work, "--output=" + out],
-                       input=script.encode(), env=env, check=True, stdout=subprocess.DEVNULL)
+                       input=script.encode(), env=env, check=True, capture_output=True)
+        job = job_id.stdout.decode().strip().split(";")[0]
         started = float(wait_for(out).split()[1])
         if i >= WARM_UP:
             latencies.append(started - t0)
+        # Like the Parasol series, the next job starts only when this one is gone from the node.
+        while subprocess.run(["squeue", "-h", "-j", job, "-o", "%T"], env=env,
+                             capture_output=True).stdout.strip():
+            time.sleep(0.05)
+        time.sleep(GAP)
     shutil.rmtree(work, ignore_errors=True)
     return latencies
 
@@ -93,13 +103,29 @@ def parasol(base, base_dir, n):
             run = call(base, "/api/v1/runs/" + run["id"])
         if run["state"] != "SUCCEEDED":
             sys.exit("run failed: %s" % json.dumps(run)[:2000])
-        line = wait_for(os.path.join(base_dir, "runs", "parasol-%s-1.out" % run["id"]))
+        line = console_line(base, run["id"])
         started = ts(line.split(" at ")[1].split()[0])
         running = [t["at"] for t in run["transitions"] if t["to"] == "RUNNING"][0]
+        time.sleep(GAP)
         if i >= WARM_UP:
             to_script.append(started - t0)
             to_running.append(ts(running) - t0)
     return to_script, to_running
+
+
+def console_line(base, run_id):
+    """The batch script's first line, from the run's console (copied when the job ends)."""
+    auth = "Basic " + base64.b64encode(b"alice:alice").decode()
+    for _ in range(600):
+        req = urllib.request.Request(base + "/api/v1/runs/%s/logs?source=console" % run_id,
+                                     headers={"Authorization": auth})
+        with urllib.request.urlopen(req) as r:
+            text = r.read().decode()
+        for line in text.splitlines():
+            if line.startswith("parasol: job "):
+                return line
+        time.sleep(0.02)
+    sys.exit("no console for run " + run_id)
 
 
 def register(base, base_dir):
@@ -119,8 +145,13 @@ def main():
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--port", type=int, default=18090)
     ap.add_argument("--slurm-base", default="/tmp/parasol-slurm")
+    ap.add_argument("--series", choices=["both", "sbatch"], default="both")
     args = ap.parse_args()
     d_lat = direct(args.slurm_base, args.runs)
+    if args.series == "sbatch":
+        print("sbatch -> batch script starts: p50 %.0f ms, p99 %.0f ms, mean %.0f ms (%d runs)" % (
+            statistics.median(d_lat) * 1000, pct(d_lat, 99) * 1000, statistics.mean(d_lat) * 1000, len(d_lat)))
+        return
 
     data_dir = tempfile.mkdtemp(prefix="parasol-bench-")
     env = dict(os.environ, PARASOL_DATA_DIR=data_dir, QUARKUS_HTTP_PORT=str(args.port))

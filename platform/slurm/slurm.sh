@@ -59,7 +59,9 @@ case "$cmd" in
     ;;
   start)
     stop_all # whatever an earlier run left behind
+    rm -rf "$BASE/state" # a fresh cluster: no jobs of earlier runs come back
     mkdir -p "$BASE"/{etc,run/munge,state/slurmctld,state/slurmd,log,fakedev,runs}
+    chown root:root "$BASE/log"
     chmod 777 "$BASE/runs"
     sed "s|\${BASE}|$BASE|g" "$here/slurm.conf.template" > "$BASE/etc/slurm.conf"
     sed "s|\${BASE}|$BASE|g" "$here/gres.conf.template" > "$BASE/etc/gres.conf"

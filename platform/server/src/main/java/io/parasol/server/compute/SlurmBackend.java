@@ -154,7 +154,10 @@ final class SlurmBackend implements ComputeBackend {
                     + a.count());
   }
 
-  /** The batch script: one line that says where it runs, then the worker in fetch mode. */
+  /**
+   * The batch script: one line that says where it runs, the worker in fetch mode, then the removal
+   * of its run directory; it exits with the worker's code.
+   */
   String script(Launch launch) {
     String runDir = settings.workDir() + "/" + launch.runId() + "-" + launch.attempt();
     SandboxedWorker.Limits limits =
@@ -178,9 +181,11 @@ final class SlurmBackend implements ComputeBackend {
         .append("${CUDA_VISIBLE_DEVICES:+ with CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES}\"\n");
     s.append("mkdir -p ").append(quote(runDir + "/tmp")).append(" && chmod 700 ");
     s.append(quote(runDir)).append('\n');
-    s.append("exec");
-    command.forEach(c -> s.append(' ').append(quote(c)));
-    s.append('\n');
+    command.forEach(c -> s.append(quote(c)).append(' '));
+    s.append("\ncode=$?\n");
+    // The run directory holds the plugin jar, inputs and outputs: all uploaded by now.
+    s.append("rm -rf ").append(quote(runDir)).append('\n');
+    s.append("exit $code\n");
     return s.toString();
   }
 
@@ -418,7 +423,7 @@ final class SlurmBackend implements ComputeBackend {
       if (Files.isReadable(out)) {
         Path console = data.runDir(t.runId).resolve("console.txt");
         Files.createDirectories(console.getParent());
-        Files.copy(out, console, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(out, console, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       LOG.debugf("could not copy the console of Slurm job %s: %s", jobId, e.getMessage());
