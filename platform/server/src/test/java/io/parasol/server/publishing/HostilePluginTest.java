@@ -62,6 +62,14 @@ class HostilePluginTest {
   }
 
   @Test
+  void pluginRequiresAPluginApiOlderThanThisOne() throws IOException {
+    assertFails(
+        PluginJars.variant(tmp, "ok", "4.0.2", Map.of("Plugin-Requires", ">=0.9.0 & <1.1.0")),
+        "compatibility",
+        "does not accept this platform's plugin API 1.1.0");
+  }
+
+  @Test
   void aSelfTestThatCallsSystemExit() throws IOException {
     assertFails(PluginJars.variant(tmp, "exit", "4.1.0", Map.of()), "self-test", "exitVM");
   }
