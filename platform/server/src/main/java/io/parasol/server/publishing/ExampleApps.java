@@ -24,7 +24,8 @@ public class ExampleApps {
   private static final Logger LOG = Logger.getLogger(ExampleApps.class);
 
   /** The bundled example jars, under /parasol/examples/. */
-  static final List<String> BUNDLED = List.of("heat-transfer.jar", "cavity-flow.jar");
+  static final List<String> BUNDLED =
+      List.of("heat-transfer.jar", "cavity-flow.jar", "truss-fea.jar");
 
   void publish(
       @Observes @Priority(20) StartupEvent event,

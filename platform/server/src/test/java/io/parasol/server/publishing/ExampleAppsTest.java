@@ -48,4 +48,30 @@ class ExampleAppsTest {
     String log = as("alice").get("/api/v1/runs/" + id + "/logs").asString();
     assertTrue(log.contains("done: ") && log.contains("primary vortex"), log);
   }
+
+  @Test
+  void trussFeaAnalysesAnUploadedModelFile() {
+    published("truss-fea");
+    String file = "bridge-" + System.nanoTime() + ".csv";
+    as("alice")
+        .multiPart(
+            "file",
+            file,
+            ("node,a,0,0\nnode,b,3,4\nnode,c,6,0\nbar,ab,a,b,2e11,1e-3\nbar,bc,b,c,2e11,1e-3\n"
+                    + "bar,ac,a,c,2e11,1e-3\nsupport,a,xy\nsupport,c,y\nload,b,0,-10000\n")
+                .getBytes())
+        .post("/api/v1/files")
+        .then()
+        .statusCode(201);
+    String id =
+        Api.launch(
+            "alice",
+            Map.of("appId", "truss-fea", "inputs", Map.of("source", "file", "modelFile", file)));
+    JsonPath run = Api.awaitEnd("alice", id);
+    assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
+    String bars = as("alice").get("/api/v1/runs/" + id + "/outputs/bars.csv").asString();
+    // Each inclined bar carries P/(2 sin θ) = 10 kN / (2 · 0.8) in compression; the tie 3.75 kN.
+    assertTrue(bars.contains("ab,a,b,5.00000,-6.250000e+03,"), bars);
+    assertTrue(bars.contains("ac,a,c,6.00000,3.750000e+03,"), bars);
+  }
 }
