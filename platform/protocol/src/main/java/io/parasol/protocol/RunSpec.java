@@ -1,6 +1,7 @@
 package io.parasol.protocol;
 
 import io.parasol.plugin.api.Allocation;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param serverUrl the base URL of the server's worker API
  * @param token the run-scoped bearer token for callbacks
  * @param limits caps on what the run may produce
+ * @param dependencyJars the jars of the plugins a derived app builds on, base first (or the names
+ *     remote workers store them under); null or empty for other apps
  */
 public record RunSpec(
     String runId,
@@ -25,7 +28,13 @@ public record RunSpec(
     Allocation allocation,
     String serverUrl,
     String token,
-    Limits limits) {
+    Limits limits,
+    List<String> dependencyJars) {
+
+  /** The dependency jars, never null. */
+  public List<String> dependencies() {
+    return dependencyJars == null ? List.of() : dependencyJars;
+  }
 
   /**
    * Caps on a run's output.

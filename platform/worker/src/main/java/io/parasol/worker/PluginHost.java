@@ -41,6 +41,15 @@ final class PluginHost {
    * installed.
    */
   static Loaded load(Path jar, String expectedAppId) throws LoadException {
+    return load(jar, expectedAppId, List.of());
+  }
+
+  /**
+   * As {@link #load(Path, String)}, for a derived app: its base plugins ({@code
+   * Plugin-Dependencies}) are loaded first from {@code dependencies}, so that PF4J resolves them
+   * and the app's classes see theirs.
+   */
+  static Loaded load(Path jar, String expectedAppId, List<Path> dependencies) throws LoadException {
     if (!Files.isRegularFile(jar)) {
       throw new LoadException("archive", "plugin file not found: " + jar.getFileName());
     }
@@ -92,6 +101,14 @@ final class PluginHost {
               + " or declare a range that includes it");
     }
 
+    for (Path dependency : dependencies) {
+      try {
+        manager.loadPlugin(dependency.toAbsolutePath());
+      } catch (RuntimeException e) {
+        throw new LoadException(
+            "dependencies", "the base plugin could not be loaded: " + rootMessage(e));
+      }
+    }
     String pluginId;
     try {
       pluginId = manager.loadPlugin(jar.toAbsolutePath());

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The first step of a worker on a Kubernetes or Slurm cluster: fetches the run's spec, plugin jar
@@ -56,6 +57,12 @@ final class RemoteRun {
           "inputs/" + URLEncoder.encode(name, StandardCharsets.UTF_8),
           runDir.resolve("inputs").resolve(name));
     }
+    List<String> dependencies = new java.util.ArrayList<>();
+    for (int i = 0; i < remote.dependencies().size(); i++) {
+      Path dependency = runDir.resolve("dependency-" + i + ".jar");
+      download("dependencies/" + i, dependency);
+      dependencies.add(dependency.toAbsolutePath().toString());
+    }
     RunSpec local =
         new RunSpec(
             remote.runId(),
@@ -66,7 +73,8 @@ final class RemoteRun {
             remote.allocation(),
             serverUrl,
             token,
-            remote.limits());
+            remote.limits(),
+            dependencies);
     Path spec = runDir.resolve("spec.json");
     json.writeValue(spec.toFile(), local);
     return spec;

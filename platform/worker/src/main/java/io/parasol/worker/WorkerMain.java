@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * The worker's entry point. One binary for every backend:
  *
  * <pre>
- *   java -jar parasol-worker.jar describe PLUGIN.jar WORK_DIR REPORT.json   (REPORT "-": print it)
+ *   java -jar parasol-worker.jar describe PLUGIN.jar WORK_DIR REPORT.json [BASE.jar...]
+ *                                            (REPORT "-": print it; BASE: a derived app's bases)
  *   java -jar parasol-worker.jar run RUN_DIR/spec.json
  *   java -jar parasol-worker.jar fetch SERVER_URL RUN_ID RUN_DIR   (token in PARASOL_RUN_TOKEN)
  * </pre>
@@ -68,11 +69,15 @@ public final class WorkerMain {
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    if (args.length == 4 && "describe".equals(args[0])) {
-      if ("-".equals(args[3])) {
-        System.exit(describeToStdout(Path.of(args[1]), Path.of(args[2])));
+    if (args.length >= 4 && "describe".equals(args[0])) {
+      List<Path> dependencies = new ArrayList<>();
+      for (int i = 4; i < args.length; i++) {
+        dependencies.add(Path.of(args[i]));
       }
-      System.exit(describe(Path.of(args[1]), Path.of(args[2]), Path.of(args[3])));
+      if ("-".equals(args[3])) {
+        System.exit(describeToStdout(Path.of(args[1]), Path.of(args[2]), dependencies));
+      }
+      System.exit(describe(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), dependencies));
     } else if (args.length == 2 && "run".equals(args[0])) {
       System.exit(run(Path.of(args[1])));
     } else if (args.length == 4 && "fetch".equals(args[0])) {
@@ -87,12 +92,12 @@ public final class WorkerMain {
   // ---------------------------------------------------------------- describe
 
   /** Describes a plugin and prints the report as JSON, for an ISV trying a jar by hand. */
-  private static int describeToStdout(Path jar, Path workDir) {
+  private static int describeToStdout(Path jar, Path workDir, List<Path> dependencies) {
     PrintStream stdout = System.out;
     try {
       Files.createDirectories(workDir);
       Path report = Files.createTempFile(workDir, "report-", ".json");
-      int code = describe(jar, workDir, report);
+      int code = describe(jar, workDir, report, dependencies);
       stdout.println(
           JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(report.toFile())));
       return code;
@@ -102,7 +107,7 @@ public final class WorkerMain {
     }
   }
 
-  static int describe(Path jar, Path workDir, Path reportFile) {
+  static int describe(Path jar, Path workDir, Path reportFile, List<Path> dependencies) {
     List<Check> checks = new ArrayList<>();
     AtomicBoolean flooded = new AtomicBoolean();
     try {
@@ -115,12 +120,12 @@ public final class WorkerMain {
         return EXIT_NO_SANDBOX;
       }
       capConsole(flooded, () -> Runtime.getRuntime().halt(EXIT_FLOOD));
-      Sandbox.install(jar, workDir, List.of());
+      Sandbox.install(jar, workDir, dependencies);
 
       long t0 = System.nanoTime();
       PluginHost.Loaded loaded;
       try {
-        loaded = PluginHost.load(jar, null);
+        loaded = PluginHost.load(jar, null, dependencies);
       } catch (PluginHost.LoadException e) {
         checks.add(new Check(e.check(), false, e.getMessage(), ms(t0)));
         write(reportFile, new VerificationReport(false, checks, null));
@@ -316,11 +321,14 @@ public final class WorkerMain {
             }
             Runtime.getRuntime().halt(EXIT_FLOOD);
           });
-      Sandbox.install(Path.of(spec.pluginJar()), workDir, List.of(inputsDir));
+      List<Path> dependencies = spec.dependencies().stream().map(Path::of).toList();
+      List<Path> readable = new ArrayList<>(dependencies);
+      readable.add(inputsDir);
+      Sandbox.install(Path.of(spec.pluginJar()), workDir, readable);
 
       PluginHost.Loaded loaded;
       try {
-        loaded = PluginHost.load(Path.of(spec.pluginJar()), spec.appId());
+        loaded = PluginHost.load(Path.of(spec.pluginJar()), spec.appId(), dependencies);
       } catch (PluginHost.LoadException e) {
         reporter.finish(
             RunEvent.of(RunEvent.Type.FAILED, "the plugin could not be loaded: " + e.getMessage()));

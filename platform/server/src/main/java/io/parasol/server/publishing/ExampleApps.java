@@ -25,7 +25,7 @@ public class ExampleApps {
 
   /** The bundled example jars, under /parasol/examples/. */
   static final List<String> BUNDLED =
-      List.of("heat-transfer.jar", "cavity-flow.jar", "truss-fea.jar");
+      List.of("heat-transfer.jar", "cavity-flow.jar", "truss-fea.jar", "heat-transfer-gpu.jar");
 
   void publish(
       @Observes @Priority(20) StartupEvent event,

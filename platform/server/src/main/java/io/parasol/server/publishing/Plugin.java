@@ -52,6 +52,10 @@ public class Plugin extends PanacheEntityBase {
   @Column(length = 1_000_000)
   public String descriptor;
 
+  /** The app ids this plugin builds on (Plugin-Dependencies), comma-separated; null for none. */
+  @Column(name = "depends_on", length = 1000)
+  public String dependsOn;
+
   @Column(length = 1_000_000)
   public String report;
 

@@ -151,6 +151,12 @@ public class PublishingService {
                 p.appVersion = d.manifest().version();
                 p.descriptor = JsonText.write(json, d);
               }
+              try {
+                List<String> bases = DerivedApps.declared(data.pluginJar(p.jarSha256));
+                p.dependsOn = bases.isEmpty() ? null : String.join(",", bases);
+              } catch (IOException | RuntimeException e) {
+                p.dependsOn = null; // the report says why the archive was refused
+              }
               if (report.passed()) {
                 Optional<String> clash = clash(p);
                 if (clash.isPresent()) {
@@ -330,6 +336,30 @@ public class PublishingService {
   public boolean mayResubmit(UUID pluginId) {
     Plugin p = Plugin.findById(pluginId);
     return p == null || p.descriptor == null || published(p).descriptor().mayResubmit();
+  }
+
+  /**
+   * The jars of the base apps a plugin builds on, newest published version of each, base first.
+   *
+   * @throws ProblemException 409 when a base is no longer published
+   */
+  @Transactional
+  public List<String> baseJars(UUID pluginId) {
+    Plugin p = Plugin.findById(pluginId);
+    if (p == null || p.dependsOn == null || p.dependsOn.isBlank()) {
+      return List.of();
+    }
+    List<String> shas = new ArrayList<>();
+    for (String base : p.dependsOn.split(",")) {
+      Plugin published =
+          DerivedApps.newestPublished(base)
+              .orElseThrow(
+                  () ->
+                      ProblemException.conflict(
+                          p.appId + " builds on " + base + ", which is no longer published"));
+      shas.add(published.jarSha256);
+    }
+    return shas;
   }
 
   /** The jar of a plugin, for workers. */

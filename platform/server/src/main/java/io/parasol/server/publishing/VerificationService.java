@@ -6,6 +6,7 @@ import io.parasol.protocol.VerificationReport.Check;
 import io.parasol.server.common.FileTrees;
 import io.parasol.server.compute.SandboxedWorker;
 import io.parasol.server.storage.DataDirectory;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +92,35 @@ public class VerificationService {
             true,
             "a readable JAR within the size limits",
             (System.nanoTime() - t0) / 1_000_000);
+    List<String> bases;
+    try {
+      bases = DerivedApps.declared(jar);
+    } catch (IllegalArgumentException e) {
+      return VerificationReport.failed("dependencies", e.getMessage());
+    }
+    List<String> baseJars = new ArrayList<>();
+    List<String> baseNames = new ArrayList<>();
+    for (String base : bases) {
+      Optional<Plugin> published = awaitPublished(base);
+      if (published.isEmpty()) {
+        return new VerificationReport(
+            false,
+            List.of(
+                archive,
+                new Check(
+                    "dependencies",
+                    false,
+                    "this app builds on "
+                        + base
+                        + ", which is not published on this platform; publish "
+                        + base
+                        + " first",
+                    0)),
+            null);
+      }
+      baseJars.add(data.pluginJar(published.get().jarSha256).toAbsolutePath().toString());
+      baseNames.add(base + " " + published.get().appVersion);
+    }
 
     Path dir = data.verifyDir(pluginId);
     FileTrees.deleteTree(dir);
@@ -102,11 +133,7 @@ public class VerificationService {
             dir,
             console,
             new SandboxedWorker.Limits(config.verifyHeapMb(), 1, limitBytes),
-            List.of(
-                "describe",
-                jar.toAbsolutePath().toString(),
-                dir.resolve("work").toString(),
-                report.toString()));
+            describeArgs(jar, dir, report, baseJars));
     boolean finished = process.waitFor(config.verifyTimeout().toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
       workers.kill(process);
@@ -116,6 +143,9 @@ public class VerificationService {
         Files.exists(report) ? json.readValue(report.toFile(), VerificationReport.class) : null;
     List<Check> checks = new ArrayList<>();
     checks.add(archive);
+    if (!bases.isEmpty()) {
+      checks.add(new Check("dependencies", true, "builds on " + String.join(", ", baseNames), 0));
+    }
     if (fromWorker != null) {
       checks.addAll(fromWorker.checks());
     }
@@ -142,6 +172,38 @@ public class VerificationService {
     }
     FileTrees.deleteTree(dir.resolve("work"));
     return result;
+  }
+
+  private static List<String> describeArgs(Path jar, Path dir, Path report, List<String> baseJars) {
+    List<String> args = new ArrayList<>();
+    args.add("describe");
+    args.add(jar.toAbsolutePath().toString());
+    args.add(dir.resolve("work").toString());
+    args.add(report.toString());
+    args.addAll(baseJars);
+    return args;
+  }
+
+  /**
+   * The newest published version of a base app; when a version of it is still being verified (the
+   * bundled examples are verified side by side), waits for that verification to end.
+   */
+  private Optional<Plugin> awaitPublished(String appId) throws InterruptedException {
+    long end = System.nanoTime() + config.verifyTimeout().toNanos() * 2;
+    while (true) {
+      Optional<Plugin> published =
+          QuarkusTransaction.requiringNew().call(() -> DerivedApps.newestPublished(appId));
+      boolean pending =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () ->
+                      Plugin.count("appId = ?1 and status = ?2", appId, PluginStatus.VERIFYING)
+                          > 0);
+      if (published.isPresent() || !pending || System.nanoTime() > end) {
+        return published;
+      }
+      Thread.sleep(200);
+    }
   }
 
   private String exitReason(int code, Path console) {

@@ -36,6 +36,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "jar_sha256", nullable = false)
   public String jarSha256;
 
+  /** The SHA-256 of the base jars a derived app was launched with, as a JSON list; else null. */
+  @Column(name = "dependency_jars", length = 4000)
+  public String dependencyJars;
+
   /** The validated inputs as JSON (app fields only). */
   @Column(nullable = false, length = 1_000_000)
   public String inputs;

@@ -352,11 +352,19 @@ public class RunDispatcher {
               new RunSpec.Limits(
                   config.maxLogBytes().asLongValue(),
                   config.maxOutputBytes().asLongValue(),
-                  config.maxOutputFiles()));
+                  config.maxOutputFiles()),
+              dependencyShas(run).stream().map(sha -> publishing.jarPath(sha).toString()).toList());
       json.writeValue(runDir.resolve("spec.json").toFile(), spec);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the run spec: " + e.getMessage(), e);
     }
+  }
+
+  /** The base jars a derived app's run was launched with. */
+  List<String> dependencyShas(Run run) {
+    return run.dependencyJars == null
+        ? List.of()
+        : JsonText.read(json, run.dependencyJars, new TypeReference<List<String>>() {});
   }
 
   private void requeue(UUID runId, String reason) {

@@ -69,6 +69,7 @@ public class RunService {
   private final DataDirectory data;
   private final RunDispatcher dispatcher;
   private final Backends backends;
+  private final io.parasol.server.publishing.PublishingService publishing;
   private final PlacementService placement;
   private final ObjectMapper json;
   private final ObjectMapper canonical;
@@ -84,6 +85,7 @@ public class RunService {
       RunDispatcher dispatcher,
       Backends backends,
       PlacementService placement,
+      io.parasol.server.publishing.PublishingService publishing,
       ObjectMapper json,
       AuditService audit,
       BillingService billing,
@@ -98,6 +100,7 @@ public class RunService {
     this.data = data;
     this.dispatcher = dispatcher;
     this.backends = backends;
+    this.publishing = publishing;
     this.placement = placement;
     this.json = json;
     this.canonical = json.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -164,6 +167,8 @@ public class RunService {
     run.appVersion = app.version();
     run.pluginId = app.pluginId();
     run.jarSha256 = app.jarSha256();
+    List<String> bases = publishing.baseJars(app.pluginId());
+    run.dependencyJars = bases.isEmpty() ? null : JsonText.write(json, bases);
     run.inputs = JsonText.write(json, validation.values());
     run.inputFiles = JsonText.write(json, inputFiles);
     run.cores = cores;

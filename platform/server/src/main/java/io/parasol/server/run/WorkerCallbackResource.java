@@ -74,6 +74,20 @@ public class WorkerCallbackResource {
   }
 
   @GET
+  @Path("dependencies/{n}")
+  @Produces("application/java-archive")
+  @Operation(
+      operationId = "getRunDependency",
+      summary = "The n-th base plugin jar of a derived app's run, for a remote worker")
+  public Response dependency(
+      @PathParam("id") UUID id,
+      @PathParam("n") int n,
+      @HeaderParam("Authorization") String authorization) {
+    java.nio.file.Path jar = callbacks.dependencyJar(id, bearer(authorization), n);
+    return Response.ok(jar.toFile(), "application/java-archive").build();
+  }
+
+  @GET
   @Path("inputs/{name}")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
   @Operation(operationId = "getRunInput", summary = "One input file of a run, for a remote worker")

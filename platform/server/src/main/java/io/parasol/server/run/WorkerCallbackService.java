@@ -4,6 +4,7 @@ import io.parasol.protocol.Json;
 import io.parasol.protocol.RunEvent;
 import io.parasol.protocol.RunSpec;
 import io.parasol.server.common.Hashing;
+import io.parasol.server.common.JsonText;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.compute.ComputeBackend;
 import io.parasol.server.compute.ComputeConfig;
@@ -152,7 +153,10 @@ public class WorkerCallbackService implements ComputeBackend.Listener {
           spec.allocation(),
           spec.serverUrl(),
           spec.token(),
-          spec.limits());
+          spec.limits(),
+          java.util.stream.IntStream.range(0, spec.dependencies().size())
+              .mapToObj(i -> "dependency-" + i + ".jar")
+              .toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -165,6 +169,22 @@ public class WorkerCallbackService implements ComputeBackend.Listener {
   public Path pluginJar(UUID runId, String token) {
     Run run = QuarkusTransaction.requiringNew().call(() -> authorised(runId, token, false));
     return publishing.jarPath(run.jarSha256);
+  }
+
+  /** The n-th base jar of a derived app's run, for a worker on a remote backend. */
+  public Path dependencyJar(UUID runId, String token, int n) {
+    Run run = QuarkusTransaction.requiringNew().call(() -> authorised(runId, token, false));
+    List<String> shas =
+        run.dependencyJars == null
+            ? List.of()
+            : JsonText.read(
+                Json.mapper(),
+                run.dependencyJars,
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    if (n < 0 || n >= shas.size()) {
+      throw ProblemException.notFound("dependency " + n);
+    }
+    return publishing.jarPath(shas.get(n));
   }
 
   /** One input file of a run, for a worker on a remote backend. */

@@ -74,4 +74,58 @@ class ExampleAppsTest {
     assertTrue(bars.contains("ab,a,b,5.00000,-6.250000e+03,"), bars);
     assertTrue(bars.contains("ac,a,c,6.00000,3.750000e+03,"), bars);
   }
+
+  @Test
+  void aDerivedAppRunsOnItsBaseAndAsksForAGpu() {
+    JsonPath app = published("heat-transfer-gpu");
+    assertEquals(
+        "gpu:any:1",
+        app.getString("platformFields.find { it.id == 'accelerator' }.defaultValue"),
+        app.prettify());
+    // The embedded default has no GPU: placement says so.
+    as("alice")
+        .contentType("application/json")
+        .body(Map.of("appId", "heat-transfer-gpu", "inputs", Map.of()))
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(422)
+        .body(org.hamcrest.Matchers.containsString("local has no GPU"));
+    String id =
+        Api.launch(
+            "alice",
+            Map.of(
+                "appId",
+                "heat-transfer-gpu",
+                "inputs",
+                Map.of("accelerator", "none", "nx", 21, "ny", 21, "duration", 1)));
+    JsonPath run = Api.awaitEnd("alice", id);
+    assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
+    assertEquals("copper", run.getString("inputs.material"), "the derived app's preset");
+    List<String> outputs =
+        as("alice")
+            .get("/api/v1/runs/" + id + "/outputs")
+            .then()
+            .extract()
+            .jsonPath()
+            .getList("name");
+    assertTrue(outputs.contains("heatmap.png"), outputs.toString());
+  }
+
+  @Test
+  void aDerivedAppWhoseBaseIsNotPublishedIsRefused(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+    String plugin =
+        Api.upload(
+            "victor",
+            io.parasol.server.PluginJars.variant(
+                    tmp, "ok", "7.0.0", Map.of("Plugin-Dependencies", "no-such-base@>=1.0.0"))
+                .toFile());
+    JsonPath verified = Api.awaitVerified("victor", plugin);
+    assertEquals("VERIFICATION_FAILED", verified.getString("status"));
+    assertEquals(
+        "this app builds on no-such-base, which is not published on this platform; publish"
+            + " no-such-base first",
+        verified.getString("report.checks.find { it.name == 'dependencies' }.message"),
+        verified.prettify());
+  }
 }
