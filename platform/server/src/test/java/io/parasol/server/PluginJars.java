@@ -34,19 +34,6 @@ public final class PluginJars {
    */
   public static Path variant(
       Path dir, String behaviour, String version, Map<String, String> manifest) throws IOException {
-    return variant(dir, behaviour, version, manifest, Map.of());
-  }
-
-  /**
-   * As above, with more resources next to the plugin's classes, such as {@code accelerator.txt}.
-   */
-  public static Path variant(
-      Path dir,
-      String behaviour,
-      String version,
-      Map<String, String> manifest,
-      Map<String, String> resources)
-      throws IOException {
     Path target = dir.resolve("misbehaving-" + behaviour + "-" + version + ".jar");
     try (JarInputStream in = new JarInputStream(Files.newInputStream(MISBEHAVING))) {
       Manifest mf = new Manifest(in.getManifest());
@@ -69,9 +56,6 @@ public final class PluginJars {
         }
         put(out, "io/parasol/testplugin/behaviour.txt", behaviour);
         put(out, "io/parasol/testplugin/version.txt", version);
-        for (Map.Entry<String, String> r : resources.entrySet()) {
-          put(out, "io/parasol/testplugin/" + r.getKey(), r.getValue());
-        }
       }
     }
     return target;

@@ -75,23 +75,7 @@ public class MisbehavingApp implements SimulationApp {
 
   @Override
   public ResourceProfile resources() {
-    // An accelerator.txt resource (KIND:MODEL:COUNT), added by tests, declares an accelerator.
-    String accelerator = resource("accelerator.txt", "");
-    if (accelerator.isEmpty()) {
-      return ResourceProfile.cpu(1, 1, 2, 64, Duration.ofMinutes(1));
-    }
-    String[] parts = accelerator.split(":");
-    return new ResourceProfile(
-        1,
-        1,
-        2,
-        64,
-        java.util.List.of(
-            new io.parasol.plugin.api.Accelerator(
-                io.parasol.plugin.api.AcceleratorKind.valueOf(parts[0]),
-                parts[1],
-                Integer.parseInt(parts[2]))),
-        Duration.ofMinutes(1));
+    return ResourceProfile.cpu(1, 1, 2, 64, Duration.ofMinutes(1));
   }
 
   @Override
