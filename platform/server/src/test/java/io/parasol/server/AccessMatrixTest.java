@@ -609,12 +609,15 @@ class AccessMatrixTest {
             "DELETE", "/api/v1/partitions/{name}", "/api/v1/partitions/matrix-part", NONE, 204));
     rows.add(
         adminOnly("DELETE", "/api/v1/clusters/{name}", "/api/v1/clusters/matrix-k8s", NONE, 204));
-    for (String worker : List.of("spec", "plugin", "inputs/{name}")) {
+    for (String worker : List.of("spec", "plugin", "inputs/{name}", "dependencies/{n}")) {
       rows.add(
           new Row(
               "GET",
               "/api/v1/worker/runs/{id}/" + worker,
-              "/api/v1/worker/runs/" + aliceRun + "/" + worker.replace("{name}", "x.txt"),
+              "/api/v1/worker/runs/"
+                  + aliceRun
+                  + "/"
+                  + worker.replace("{name}", "x.txt").replace("{n}", "0"),
               NONE,
               401,
               401,

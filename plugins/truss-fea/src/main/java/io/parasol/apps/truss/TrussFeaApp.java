@@ -15,6 +15,7 @@ import io.parasol.plugin.api.RunInputs;
 import io.parasol.plugin.api.Section;
 import io.parasol.plugin.api.SimulationApp;
 import io.parasol.plugin.api.Solver;
+import io.parasol.plugin.api.TextField;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -41,6 +42,20 @@ public class TrussFeaApp implements SimulationApp {
 
   private static final Properties BUILD = load();
 
+  /** A small model to start from: a triangle truss with a load at its apex. */
+  static final String EXAMPLE =
+      String.join(
+          "\n",
+          "node,a,0,0",
+          "node,b,3,4",
+          "node,c,6,0",
+          "bar,ab,a,b,2e11,1e-3",
+          "bar,bc,b,c,2e11,1e-3",
+          "bar,ac,a,c,2e11,1e-3",
+          "support,a,xy",
+          "support,c,y",
+          "load,b,0,-10000");
+
   @Override
   public AppManifest manifest() {
     return new AppManifest(
@@ -54,8 +69,8 @@ public class TrussFeaApp implements SimulationApp {
         Linear static analysis by the direct stiffness method: each bar carries axial force only
         (E·A/L stiffness); supports fix x, y or both; loads act at the nodes.
 
-        * Model: a simply supported Pratt truss bridge from a few numbers, or your own model as a
-          file of lines `node,NAME,X,Y`, `bar,NAME,A,B,E,AREA`, `support,NODE,x|y|xy`,
+        * Model: a simply supported Pratt truss bridge from a few numbers, or your own model typed
+          in or as a file of lines `node,NAME,X,Y`, `bar,NAME,A,B,E,AREA`, `support,NODE,x|y|xy`,
           `load,NODE,FX,FY` (SI units; up to 1,500 nodes).
         * Validation: closed-form deflections of a bar (PL/EA) and of a symmetric two-bar truss
           (PL/(2EA sin²θ)), and the method-of-sections chord force of the Pratt bridge.
@@ -77,8 +92,16 @@ public class TrussFeaApp implements SimulationApp {
                     "source",
                     "Model",
                     new Option("bridge", "Pratt truss bridge"),
+                    new Option("text", "Nodes, bars, supports and loads typed in"),
                     new Option("file", "Model file"))
                 .withDefault("bridge"),
+            TextField.of(
+                    "modelText",
+                    "One per line: node,NAME,X,Y / bar,NAME,A,B,E,AREA / support,NODE,x|y|xy /"
+                        + " load,NODE,FX,FY (m, Pa, m², N)")
+                .withMaxLength(10_000)
+                .withDefault(EXAMPLE)
+                .visibleWhen(Condition.when("source", "text")),
             FileField.of("modelFile", "Model file", ".csv", ".txt")
                 .optional()
                 .visibleWhen(Condition.when("source", "file"))),
@@ -127,6 +150,9 @@ public class TrussFeaApp implements SimulationApp {
   }
 
   static Truss model(RunInputs in) throws IOException {
+    if ("text".equals(in.text("source"))) {
+      return Truss.parse(List.of(in.text("modelText").split("\\R")));
+    }
     if ("file".equals(in.text("source"))) {
       if (!in.has("modelFile")) {
         throw new IllegalArgumentException("choose a model file, or the bridge");

@@ -43,4 +43,13 @@ class TrussFeaAppTest {
     assertTrue(
         displacements.contains("b,2.00000,0.00000,1.000000e-04,0.000000e+00"), displacements);
   }
+
+  @Test
+  void aTypedInModelIsAnalysed(@TempDir Path dir) throws Exception {
+    RecordingRunContext run = AppHarness.run(new TrussFeaApp(), Map.of("source", "text"), dir);
+    String bars = Files.readString(run.output("bars.csv"));
+    // The example triangle: each inclined bar carries P/(2 sin θ) = 6.25 kN in compression.
+    assertTrue(bars.contains("ab,a,b,5.00000,-6.250000e+03,"), bars);
+    assertTrue(bars.contains("ac,a,c,6.00000,3.750000e+03,"), bars);
+  }
 }
