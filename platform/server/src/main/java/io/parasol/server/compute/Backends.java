@@ -78,12 +78,25 @@ public class Backends {
 
   private ComputeBackend create(String name, Cluster.Backend kind, String settings) {
     ClusterViews.Settings s = JsonText.read(json, settings, ClusterViews.Settings.class);
-    String callback = config.callbackUrl().orElse("http://127.0.0.1:" + httpPort);
     return switch (kind) {
-      case KUBERNETES -> new KubernetesBackend(name, s.kubernetes(), config, data, callback);
-      case SLURM -> new SlurmBackend(name, s.slurm(), config, worker, data, callback);
+      case KUBERNETES ->
+          new KubernetesBackend(
+              name, s.kubernetes(), config, data, callbackUrl(s.kubernetes().callbackUrl()));
+      case SLURM ->
+          new SlurmBackend(
+              name, s.slurm(), config, worker, data, callbackUrl(s.slurm().callbackUrl()));
       case LOCAL -> local;
     };
+  }
+
+  /** The URL workers call back when nothing else is configured: this server on loopback. */
+  public String defaultCallbackUrl() {
+    return config.callbackUrl().orElse("http://127.0.0.1:" + httpPort);
+  }
+
+  /** A cluster's own callback URL, else the default. */
+  private String callbackUrl(String ofCluster) {
+    return ofCluster == null ? defaultCallbackUrl() : ofCluster;
   }
 
   /** Drops a cluster's backend, for example after its settings changed or it was removed. */

@@ -76,12 +76,12 @@ final class KubernetesBackend implements ComputeBackend {
       KubernetesSettings settings,
       ComputeConfig config,
       DataDirectory data,
-      String defaultCallbackUrl) {
+      String callbackUrl) {
     this.cluster = cluster;
     this.settings = settings;
     this.config = config;
     this.data = data;
-    this.callbackUrl = settings.callbackUrl() == null ? defaultCallbackUrl : settings.callbackUrl();
+    this.callbackUrl = callbackUrl;
     this.client = new KubernetesClientBuilder().withConfig(clientConfig(settings)).build();
   }
 

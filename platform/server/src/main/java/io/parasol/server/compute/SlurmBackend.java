@@ -92,13 +92,13 @@ final class SlurmBackend implements ComputeBackend {
       ComputeConfig config,
       WorkerBinary worker,
       DataDirectory data,
-      String defaultCallbackUrl) {
+      String callbackUrl) {
     this.cluster = cluster;
     this.settings = settings;
     this.config = config;
     this.worker = worker;
     this.data = data;
-    this.callbackUrl = settings.callbackUrl() == null ? defaultCallbackUrl : settings.callbackUrl();
+    this.callbackUrl = callbackUrl;
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

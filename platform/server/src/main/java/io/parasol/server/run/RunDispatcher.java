@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,9 +69,6 @@ public class RunDispatcher {
   @Inject DataDirectory data;
   @Inject ComputeConfig config;
   @Inject ObjectMapper json;
-
-  @ConfigProperty(name = "quarkus.http.port")
-  int httpPort;
 
   private final WakeableLoop loop =
       new WakeableLoop("parasol-dispatcher", Duration.ofSeconds(1), this::dispatchQueued);
@@ -199,8 +195,14 @@ public class RunDispatcher {
         .call(
             () -> {
               Map<String, Integer> used = new HashMap<>();
-              Run.<Run>list("state in ?1", List.of(RunState.SCHEDULED, RunState.RUNNING))
-                  .forEach(r -> used.merge(r.partitionName, r.cores, Integer::sum));
+              Run.getEntityManager()
+                  .createQuery(
+                      "select r.partitionName, sum(r.cores) from Run r where r.state in ?1"
+                          + " group by r.partitionName",
+                      Object[].class)
+                  .setParameter(1, List.of(RunState.SCHEDULED, RunState.RUNNING))
+                  .getResultList()
+                  .forEach(row -> used.put((String) row[0], ((Number) row[1]).intValue()));
               return used;
             });
   }
@@ -347,24 +349,19 @@ public class RunDispatcher {
               inputs,
               files,
               allocation,
-              config.callbackUrl().orElse("http://127.0.0.1:" + httpPort),
+              backends.defaultCallbackUrl(),
               token,
               new RunSpec.Limits(
                   config.maxLogBytes().asLongValue(),
                   config.maxOutputBytes().asLongValue(),
                   config.maxOutputFiles()),
-              dependencyShas(run).stream().map(sha -> publishing.jarPath(sha).toString()).toList());
+              RunStore.dependencyShas(run).stream()
+                  .map(sha -> publishing.jarPath(sha).toString())
+                  .toList());
       json.writeValue(runDir.resolve("spec.json").toFile(), spec);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the run spec: " + e.getMessage(), e);
     }
-  }
-
-  /** The base jars a derived app's run was launched with. */
-  List<String> dependencyShas(Run run) {
-    return run.dependencyJars == null
-        ? List.of()
-        : JsonText.read(json, run.dependencyJars, new TypeReference<List<String>>() {});
   }
 
   private void requeue(UUID runId, String reason) {

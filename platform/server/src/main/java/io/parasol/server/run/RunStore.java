@@ -1,8 +1,12 @@
 package io.parasol.server.run;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.parasol.protocol.Json;
+import io.parasol.server.common.JsonText;
 import io.parasol.server.storage.DataDirectory;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Shared state-change and file-layout rules of runs; callers hold a transaction. */
@@ -41,6 +45,13 @@ final class RunStore {
 
   static Path outputsDir(DataDirectory data, UUID runId) {
     return data.runDir(runId).resolve("outputs");
+  }
+
+  /** The base jars a derived app's run was launched with, as SHA-256; empty for other runs. */
+  static List<String> dependencyShas(Run run) {
+    return run.dependencyJars == null
+        ? List.of()
+        : JsonText.read(Json.mapper(), run.dependencyJars, new TypeReference<List<String>>() {});
   }
 
   static String truncate(String s) {

@@ -4,7 +4,6 @@ import io.parasol.protocol.Json;
 import io.parasol.protocol.RunEvent;
 import io.parasol.protocol.RunSpec;
 import io.parasol.server.common.Hashing;
-import io.parasol.server.common.JsonText;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.compute.ComputeBackend;
 import io.parasol.server.compute.ComputeConfig;
@@ -174,13 +173,7 @@ public class WorkerCallbackService implements ComputeBackend.Listener {
   /** The n-th base jar of a derived app's run, for a worker on a remote backend. */
   public Path dependencyJar(UUID runId, String token, int n) {
     Run run = QuarkusTransaction.requiringNew().call(() -> authorised(runId, token, false));
-    List<String> shas =
-        run.dependencyJars == null
-            ? List.of()
-            : JsonText.read(
-                Json.mapper(),
-                run.dependencyJars,
-                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    List<String> shas = RunStore.dependencyShas(run);
     if (n < 0 || n >= shas.size()) {
       throw ProblemException.notFound("dependency " + n);
     }

@@ -179,7 +179,7 @@ class KubernetesBackendTest {
             settings(k8s().getMasterUrl().toString(), NS),
             config,
             data,
-            "http://unused");
+            "http://parasol.parasol.svc:8080");
     UUID runId = UUID.fromString("00000000-0000-4000-8000-000000000001");
     ComputeBackend.Launch launch =
         new ComputeBackend.Launch(
