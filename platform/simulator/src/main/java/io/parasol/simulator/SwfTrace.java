@@ -1,4 +1,4 @@
-package io.parasol.server.scheduling.sim;
+package io.parasol.simulator;
 
 import java.io.BufferedReader;
 import java.io.IOException;

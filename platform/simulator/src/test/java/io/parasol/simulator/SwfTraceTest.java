@@ -1,4 +1,4 @@
-package io.parasol.server.scheduling.sim;
+package io.parasol.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
