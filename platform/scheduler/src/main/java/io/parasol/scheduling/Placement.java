@@ -448,7 +448,8 @@ public final class Placement {
     double wait = c.load().predictedWait(need.demand().cores(), run);
     Network.Link link = network.between(need.data().region(), c.region());
     long bytes = need.data().bytes();
-    double transfer = bytes == 0 && link == Network.LOCAL ? 0 : link.seconds(bytes);
+    // nothing to move, nothing to wait for
+    double transfer = bytes == 0 ? 0 : link.seconds(bytes);
     double dataCost = link.cost(bytes);
     // inputs move while the run waits in the queue
     double start = Math.max(wait, transfer);

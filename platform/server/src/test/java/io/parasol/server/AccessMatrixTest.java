@@ -467,6 +467,21 @@ class AccessMatrixTest {
     rows.add(new Row("GET", "/api/v1/runs", "/api/v1/runs", NONE, 401, 200, 200, 403, 403, 200));
     rows.add(
         new Row(
+            "GET",
+            "/api/v1/orgs/{org}/policy",
+            "/api/v1/orgs/acme/policy",
+            NONE,
+            401,
+            200,
+            404,
+            404,
+            404,
+            200));
+    rows.add(
+        adminOnly(
+            "PUT", "/api/v1/orgs/{org}/policy", "/api/v1/orgs/globex/policy", json(Map.of()), 200));
+    rows.add(
+        new Row(
             "POST",
             "/api/v1/runs",
             "/api/v1/runs",

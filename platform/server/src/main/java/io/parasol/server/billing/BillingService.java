@@ -43,6 +43,9 @@ public class BillingService {
   private final AuditService audit;
   private final SubscriptionService subscriptions;
 
+  @jakarta.inject.Inject
+  jakarta.enterprise.event.Event<io.parasol.server.scheduling.PlacementInputsChanged> changed;
+
   BillingService(BillingConfig config, AuditService audit, SubscriptionService subscriptions) {
     this.config = config;
     this.audit = audit;
@@ -240,6 +243,7 @@ public class BillingService {
         p.partition + "/" + p.resource,
         null,
         p.unitPrice + " from " + p.effectiveFrom);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("price.set"));
     return new PriceView(p.partition, p.resource, p.unitPrice, p.effectiveFrom);
   }
 

@@ -58,6 +58,9 @@ public class ClusterService {
   private final ObjectMapper json;
   private final AuditService audit;
 
+  @jakarta.inject.Inject
+  jakarta.enterprise.event.Event<io.parasol.server.scheduling.PlacementInputsChanged> changed;
+
   ClusterService(ObjectMapper json, AuditService audit) {
     this.json = json;
     this.audit = audit;
@@ -105,6 +108,7 @@ public class ClusterService {
     c.updatedAt = c.createdAt;
     c.persist();
     audit.record(caller, "cluster.create", "cluster", c.name, null, c.backend + " in " + c.site);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("cluster.create"));
     return view(c);
   }
 
@@ -139,6 +143,7 @@ public class ClusterService {
     c.settings = JsonText.write(json, settings);
     c.updatedAt = Instant.now();
     audit.record(caller, "cluster.update", "cluster", c.name, null, null);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("cluster.update"));
     return view(c);
   }
 
@@ -153,6 +158,7 @@ public class ClusterService {
     }
     c.delete();
     audit.record(caller, "cluster.delete", "cluster", name, null, null);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("cluster.delete"));
   }
 
   private Settings settings(List<FieldProblem> problems, ClusterRequest r) {
@@ -288,6 +294,7 @@ public class ClusterService {
     apply(p, cluster, request);
     p.persist();
     audit.record(caller, "partition.create", "partition", p.name, null, "on " + p.cluster);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("partition.create"));
     return view(p);
   }
 
@@ -315,16 +322,21 @@ public class ClusterService {
             request.labels() == null ? labels(p) : request.labels(),
             request.enabled() == null ? p.enabled : request.enabled(),
             request.kubernetes() == null ? mapping.kubernetes() : request.kubernetes(),
-            request.slurm() == null ? mapping.slurm() : request.slurm());
+            request.slurm() == null ? mapping.slurm() : request.slurm(),
+            request.speed() == null ? p.speed : request.speed());
     if (cluster.backend == Cluster.Backend.LOCAL) {
       // Only switching the built-in partition on and off, and its labels, make sense.
       p.enabled = merged.enabled();
-      p.labels = JsonText.write(json, checkedLabels(new ArrayList<>(), merged.labels()));
+      List<FieldProblem> problems = new ArrayList<>();
+      p.labels = JsonText.write(json, checkedLabels(problems, merged.labels()));
+      p.speed = checkedSpeed(problems, merged.speed());
+      throwIf(problems);
       p.updatedAt = Instant.now();
     } else {
       apply(p, cluster, merged);
     }
     audit.record(caller, "partition.update", "partition", p.name, null, null);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("partition.update"));
     return view(p);
   }
 
@@ -349,6 +361,7 @@ public class ClusterService {
     }
     p.delete();
     audit.record(caller, "partition.delete", "partition", name, null, null);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("partition.delete"));
   }
 
   private void apply(ComputePartition p, Cluster cluster, PartitionRequest r) {
@@ -389,7 +402,9 @@ public class ClusterService {
     }
     Map<String, String> labels = checkedLabels(problems, r.labels());
     Mapping mapping = mapping(problems, cluster, r, accelerator);
+    double speed = checkedSpeed(problems, r.speed());
     throwIf(problems);
+    p.speed = speed;
     p.coresPerNode = node.cores();
     p.memoryMbPerNode = node.memoryMb();
     p.acceleratorKind = accelerator == null ? null : accelerator.kind();
@@ -401,6 +416,19 @@ public class ClusterService {
     p.mapping = JsonText.write(json, mapping);
     p.enabled = r.enabled() == null || r.enabled();
     p.updatedAt = Instant.now();
+  }
+
+  /** A partition's speed relative to the reference node: what it does in an hour, in hours. */
+  private static double checkedSpeed(List<FieldProblem> problems, Double speed) {
+    if (speed == null) {
+      return 1.0;
+    }
+    if (!(speed >= 0.05 && speed <= 20)) {
+      problems.add(
+          new FieldProblem("speed", "must be 0.05 to 20 (1 = as fast as the reference node)"));
+      return 1.0;
+    }
+    return speed;
   }
 
   private static Mapping mapping(
@@ -619,6 +647,7 @@ public class ClusterService {
         c.enabled && c.healthy,
         m.kubernetes(),
         m.slurm(),
+        p.speed,
         p.createdAt,
         p.updatedAt);
   }

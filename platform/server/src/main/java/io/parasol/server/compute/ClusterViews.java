@@ -185,7 +185,8 @@ public final class ClusterViews {
       Map<String, String> labels,
       Boolean enabled,
       KubernetesMapping kubernetes,
-      SlurmMapping slurm) {}
+      SlurmMapping slurm,
+      Double speed) {}
 
   /** A partition as the API shows it. */
   public record PartitionView(
@@ -202,6 +203,7 @@ public final class ClusterViews {
       boolean healthy,
       KubernetesMapping kubernetes,
       SlurmMapping slurm,
+      double speed,
       Instant createdAt,
       Instant updatedAt) {}
 }

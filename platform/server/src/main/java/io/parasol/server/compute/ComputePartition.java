@@ -48,6 +48,10 @@ public class ComputePartition extends PanacheEntityBase {
   @Column(name = "node_count", nullable = false)
   public int nodeCount;
 
+  /** Speed relative to the reference node: a run of one hour there takes 1/speed hours here. */
+  @Column(nullable = false)
+  public double speed = 1.0;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
   public Ownership ownership;

@@ -140,6 +140,34 @@ public class Run extends PanacheEntityBase {
   @Column(name = "scheduled_at")
   public Instant scheduledAt;
 
+  /** Queue priority: higher first (see {@code RunPriority}). */
+  @Column(nullable = false)
+  public int priority;
+
+  /** The placement objective: balanced, fastest or cheapest. */
+  @Column(nullable = false)
+  public String objective = "balanced";
+
+  /** The predicted run time on a partition of speed 1, in seconds. */
+  @Column(name = "predicted_run_seconds")
+  public Double predictedRunSeconds;
+
+  /** The run's input files' total size. */
+  @Column(name = "input_bytes", nullable = false)
+  public long inputBytes;
+
+  /** A hash of the app inputs: runs of the same problem share it. */
+  @Column(name = "problem_key")
+  public String problemKey;
+
+  /** The server replica that submitted the current attempt. */
+  @Column(name = "dispatcher")
+  public String dispatcher;
+
+  /** When a waiting run is next considered for another partition. */
+  @Column(name = "next_check_at")
+  public Instant nextCheckAt;
+
   @Column(name = "started_at")
   public Instant startedAt;
 

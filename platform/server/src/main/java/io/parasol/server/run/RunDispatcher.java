@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.plugin.api.Accelerator;
 import io.parasol.plugin.api.Allocation;
 import io.parasol.protocol.RunSpec;
+import io.parasol.scheduling.FairShareQueue;
+import io.parasol.scheduling.Objective;
+import io.parasol.scheduling.Placement;
+import io.parasol.scheduling.Rebalance;
 import io.parasol.server.common.Hashing;
 import io.parasol.server.common.JsonText;
 import io.parasol.server.common.WakeableLoop;
@@ -16,7 +20,8 @@ import io.parasol.server.compute.ComputeConfig;
 import io.parasol.server.compute.ComputePartition;
 import io.parasol.server.publishing.PublishingService;
 import io.parasol.server.scheduling.ClusterHealth;
-import io.parasol.server.scheduling.Placement;
+import io.parasol.server.scheduling.OrgPolicyService;
+import io.parasol.server.scheduling.PlacementConfig;
 import io.parasol.server.scheduling.PlacementService;
 import io.parasol.server.storage.DataDirectory;
 import io.quarkus.arc.Arc;
@@ -34,14 +39,17 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.LockOptions;
 import org.jboss.logging.Logger;
 
 /**
@@ -69,9 +77,42 @@ public class RunDispatcher {
   @Inject DataDirectory data;
   @Inject ComputeConfig config;
   @Inject ObjectMapper json;
+  @Inject ReplicaRegistry replicas;
+  @Inject OrgPolicyService policies;
+  @Inject PlacementConfig placementConfig;
+
+  /** How many waiting runs of one partition one round plans. */
+  static final int QUEUE_WINDOW = 500;
+
+  private volatile Rebalance rebalancer;
+  private Instant lastOrphanCheck = Instant.EPOCH;
 
   private final WakeableLoop loop =
       new WakeableLoop("parasol-dispatcher", Duration.ofSeconds(1), this::dispatchQueued);
+
+  /** How waiting runs are moved, from the configuration. */
+  Rebalance rebalancer() {
+    Rebalance r = rebalancer;
+    if (r == null) {
+      PlacementConfig.Rebalancing c = placementConfig.rebalance();
+      r =
+          new Rebalance(
+              c.recheckFloor(),
+              c.recheckCeiling(),
+              c.margin(),
+              c.maxExtraCostFraction(),
+              c.maxExtraCost());
+      rebalancer = r;
+    }
+    return r;
+  }
+
+  /** When a run placed by this decision should be looked at again; null when it is pinned. */
+  public Instant nextCheck(Placement.Decision decision) {
+    return decision.pinned()
+        ? null
+        : decision.decidedAt().plus(rebalancer().recheckAfter(decision.chosen()));
+  }
 
   /** Asks the dispatcher to look at the queue now. */
   public void wake() {
@@ -79,92 +120,63 @@ public class RunDispatcher {
   }
 
   void start(@Observes @Priority(50) StartupEvent event) {
+    replicas.heartbeat();
     reconcileAll();
     loop.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
     loop.stop();
+    try {
+      replicas.leave();
+    } catch (RuntimeException e) {
+      LOG.debugf("could not leave the replica registry: %s", e.getMessage());
+    }
   }
 
-  private record Queued(UUID id, int cores, String partition, String cluster, boolean pinned) {}
-
   private record Target(
-      String cluster, Cluster.Backend kind, String settings, boolean usable, int capacity) {}
+      String partition,
+      String cluster,
+      Cluster.Backend kind,
+      String settings,
+      boolean usable,
+      int cores,
+      int cards) {}
 
+  /** A run claimed by this replica, ready to go to its backend. */
+  private record Claimed(ComputeBackend.Launch launch, Target target, int cores) {}
+
+  /**
+   * One round: beat, recover runs a dead replica left half-submitted, then for each partition with
+   * waiting runs start what its queue allows, and move waiting runs that would be better off
+   * elsewhere.
+   */
   void dispatchQueued() {
-    List<Queued> queued =
+    replicas.heartbeat();
+    recoverOrphans();
+    List<String> waiting =
         QuarkusTransaction.requiringNew()
             .call(
                 () ->
-                    Run.<Run>find("state = ?1 order by createdAt", RunState.QUEUED)
-                        .page(0, 200)
-                        .list()
-                        .stream()
-                        .map(
-                            r ->
-                                new Queued(r.id, r.cores, r.partitionName, r.clusterName, r.pinned))
-                        .toList());
-    if (queued.isEmpty()) {
-      return;
-    }
+                    Run.getEntityManager()
+                        .createQuery(
+                            "select distinct r.partitionName from Run r where r.state = ?1",
+                            String.class)
+                        .setParameter(1, RunState.QUEUED)
+                        .getResultList());
     Map<String, Target> targets = targets();
-    Map<String, Integer> inUse = coresInUse();
-    Set<String> full = new HashSet<>();
-    for (Queued q : queued) {
-      Target target = targets.get(q.partition());
+    for (String partition : waiting) {
+      Target target = targets.get(partition);
       if (target == null || !target.usable()) {
-        if (q.pinned()) {
-          continue; // a pinned run waits for its partition
-        }
-        Optional<Queued> moved = replace(q);
-        if (moved.isEmpty()) {
-          continue;
-        }
-        q = moved.get();
-        target = targets.get(q.partition());
-        if (target == null || !target.usable()) {
-          continue;
-        }
-      }
-      if (full.contains(q.partition())) {
-        continue; // first come, first served within a partition
-      }
-      ComputeBackend backend = backends.of(target.cluster(), target.kind(), target.settings());
-      boolean reserved;
-      if (target.kind() == Cluster.Backend.LOCAL) {
-        reserved = backend.tryReserve(q.cores());
-      } else {
-        int used = inUse.getOrDefault(q.partition(), 0);
-        reserved = used == 0 || used + q.cores() <= target.capacity();
-        if (reserved) {
-          inUse.put(q.partition(), used + q.cores());
-        }
-      }
-      if (!reserved) {
-        full.add(q.partition());
+        moveAway(partition);
         continue;
       }
-      try {
-        if (!dispatch(q.id(), backend)) {
-          backend.release(q.cores());
-        }
-      } catch (IOException e) {
-        backend.release(q.cores());
-        if (target.kind() == Cluster.Backend.LOCAL) {
-          LOG.errorf(e, "could not start the worker of run %s", q.id());
-          fail(q.id(), "could not start the worker: " + e.getMessage());
-          continue;
-        }
-        // A cluster that does not take jobs counts against its health; the run waits or moves.
-        requeue(q.id(), "cluster " + q.cluster() + " did not take the job: " + e.getMessage());
-        health().failure(q.cluster(), e.getMessage());
-        full.add(q.partition());
-      } catch (RuntimeException e) {
-        backend.release(q.cores());
-        LOG.errorf(e, "could not dispatch run %s", q.id());
-        fail(q.id(), "could not start the worker: " + e.getMessage());
+      for (Claimed c : claim(target)) {
+        submit(c);
       }
+    }
+    if (placementConfig.rebalance().enabled()) {
+      rebalance(targets);
     }
   }
 
@@ -180,153 +192,449 @@ public class RunDispatcher {
                 byPartition.put(
                     p.name,
                     new Target(
+                        p.name,
                         c.name,
                         c.backend,
                         c.settings,
                         c.enabled && c.healthy && p.enabled,
-                        p.coresPerNode * p.nodeCount));
+                        p.coresPerNode * p.nodeCount,
+                        p.acceleratorsPerNode * p.nodeCount));
               }
               return byPartition;
             });
   }
 
-  private Map<String, Integer> coresInUse() {
+  /**
+   * Plans one partition's queue and claims the runs to start, in one transaction that holds the
+   * partition's row: another replica planning the same partition skips it ({@code FOR UPDATE SKIP
+   * LOCKED}), so each run is claimed once. Parasol's own queues (local, Kubernetes) get priorities,
+   * fair share, quotas and EASY backfill; Slurm queues for itself, so its runs go in order as far
+   * as the orgs' quotas allow.
+   */
+  private List<Claimed> claim(Target target) {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
-              Map<String, Integer> used = new HashMap<>();
-              Run.getEntityManager()
-                  .createQuery(
-                      "select r.partitionName, sum(r.cores) from Run r where r.state in ?1"
-                          + " group by r.partitionName",
-                      Object[].class)
-                  .setParameter(1, List.of(RunState.SCHEDULED, RunState.RUNNING))
-                  .getResultList()
-                  .forEach(row -> used.put((String) row[0], ((Number) row[1]).intValue()));
-              return used;
-            });
-  }
-
-  /** Places a queued run elsewhere because its partition cannot take runs now. */
-  private Optional<Queued> replace(Queued q) {
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () -> {
-              Run run = Run.findById(q.id(), LockModeType.PESSIMISTIC_WRITE);
-              if (run == null || run.state != RunState.QUEUED) {
-                return Optional.empty();
+              var em = Run.getEntityManager();
+              ComputePartition locked =
+                  em.find(
+                      ComputePartition.class,
+                      target.partition(),
+                      LockModeType.PESSIMISTIC_WRITE,
+                      Map.of("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED));
+              if (locked == null) {
+                return List.<Claimed>of(); // another replica is planning it
               }
-              Placement.Decision decision;
-              try {
-                decision =
-                    placement.place(
-                        new Placement.Need(
-                            run.cores,
-                            run.memoryMb,
-                            run.acceleratorKind,
-                            run.acceleratorModel,
-                            run.acceleratorCount,
-                            Optional.empty()));
-              } catch (Placement.NoPlacementException e) {
-                String reason = "waiting: " + e.getMessage();
-                if (!reason.equals(run.reason)) {
-                  run.reason = RunStore.truncate(reason);
+              Instant now = Instant.now();
+              double t = now.toEpochMilli() / 1000.0;
+              List<FairShareQueue.Running> running = new ArrayList<>();
+              for (Run r :
+                  Run.<Run>list(
+                      "partitionName = ?1 and state in ?2",
+                      target.partition(),
+                      List.of(RunState.SCHEDULED, RunState.RUNNING))) {
+                Instant since = r.scheduledAt == null ? now : r.scheduledAt;
+                running.add(
+                    new FairShareQueue.Running(
+                        r.id.toString(),
+                        r.org,
+                        r.cores,
+                        r.acceleratorCount,
+                        since.toEpochMilli() / 1000.0 + r.wallTimeSeconds));
+              }
+              Map<String, Run> byId = new HashMap<>();
+              List<FairShareQueue.Job> queued = new ArrayList<>();
+              for (Run r :
+                  Run.<Run>find(
+                          "partitionName = ?1 and state = ?2 order by priority desc, createdAt",
+                          target.partition(),
+                          RunState.QUEUED)
+                      .page(0, QUEUE_WINDOW)
+                      .list()) {
+                byId.put(r.id.toString(), r);
+                queued.add(
+                    new FairShareQueue.Job(
+                        r.id.toString(),
+                        r.org,
+                        r.priority,
+                        r.cores,
+                        r.acceleratorCount,
+                        r.wallTimeSeconds,
+                        r.createdAt.toEpochMilli() / 1000.0));
+              }
+              boolean slurm = target.kind() == Cluster.Backend.SLURM;
+              FairShareQueue.Plan plan =
+                  FairShareQueue.plan(
+                      slurm ? FairShareQueue.Policy.FIFO : FairShareQueue.Policy.PARASOL,
+                      t,
+                      slurm ? Integer.MAX_VALUE / 2 : target.cores(),
+                      slurm ? Integer.MAX_VALUE / 2 : target.cards(),
+                      slurm ? List.of() : running,
+                      queued,
+                      orgsInUse(),
+                      policies.quotas());
+              for (FairShareQueue.Job j : plan.overQuota()) {
+                Run r = byId.get(j.id());
+                String reason = "waiting: your organisation's quota is reached";
+                if (!reason.equals(r.reason)) {
+                  r.reason = reason;
                 }
-                return Optional.empty();
               }
-              if (decision.partition().equals(run.partitionName)) {
-                return Optional.empty();
+              List<Claimed> claimed = new ArrayList<>();
+              for (FairShareQueue.Job j : plan.start()) {
+                Run r = em.find(Run.class, byId.get(j.id()).id, LockModeType.PESSIMISTIC_WRITE);
+                if (r != null && r.state == RunState.QUEUED) {
+                  claimed.add(new Claimed(prepare(r, locked), target, r.cores));
+                }
               }
-              String from = run.partitionName;
-              run.partitionName = decision.partition();
-              run.clusterName = decision.cluster();
-              run.backend = decision.backend();
-              run.placement = JsonText.write(json, decision);
-              RunStore.move(
-                  run,
-                  RunState.QUEUED,
-                  "placed again: partition "
-                      + from
-                      + " cannot take runs now; "
-                      + decision.reason()
-                      + " on "
-                      + decision.partition());
-              return Optional.of(
-                  new Queued(run.id, run.cores, run.partitionName, run.clusterName, false));
+              return claimed;
             });
   }
 
-  /** Starts one queued run; false when it was no longer queued. */
-  private boolean dispatch(UUID runId, ComputeBackend backend) throws IOException {
+  /** Each org's cores and cards in flight, anywhere: what its quota counts. */
+  private static Map<String, int[]> orgsInUse() {
+    Map<String, int[]> use = new HashMap<>();
+    Run.getEntityManager()
+        .createQuery(
+            "select r.org, sum(r.cores), sum(r.acceleratorCount) from Run r where r.state in ?1"
+                + " group by r.org",
+            Object[].class)
+        .setParameter(1, List.of(RunState.SCHEDULED, RunState.RUNNING))
+        .getResultList()
+        .forEach(
+            row ->
+                use.put(
+                    (String) row[0],
+                    new int[] {((Number) row[1]).intValue(), ((Number) row[2]).intValue()}));
+    return use;
+  }
+
+  /** Marks a claimed run SCHEDULED by this replica and writes the spec its worker runs from. */
+  private ComputeBackend.Launch prepare(Run run, ComputePartition partition) {
     String token = newToken();
-    Optional<ComputeBackend.Launch> launch =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
-                  if (run == null || run.state != RunState.QUEUED) {
-                    return Optional.empty();
-                  }
-                  ComputePartition partition = ComputePartition.findById(run.partitionName);
-                  Path runDir = data.runDir(run.id);
-                  Allocation allocation =
-                      new Allocation(
-                          run.cores,
-                          run.memoryMb,
-                          run.acceleratorKind == null
-                              ? List.of()
-                              : List.of(
-                                  new Accelerator(
-                                      run.acceleratorKind,
-                                      run.acceleratorModel,
-                                      run.acceleratorCount)),
-                          Duration.ofSeconds(run.wallTimeSeconds));
-                  writeSpec(run, runDir, allocation, token);
-                  run.tokenHash = Hashing.sha256Hex(token);
-                  run.tokenExpiresAt =
-                      Instant.now().plusSeconds(run.wallTimeSeconds).plus(TOKEN_GRACE);
-                  run.attempt++;
-                  run.scheduledAt = Instant.now();
-                  run.progress = 0;
-                  run.jobRef = null;
-                  RunStore.move(
-                      run,
-                      RunState.SCHEDULED,
-                      "submitted to partition "
-                          + run.partitionName
-                          + " of cluster "
-                          + run.clusterName
-                          + " ("
-                          + run.backend
-                          + ")");
-                  return Optional.of(
-                      new ComputeBackend.Launch(
-                          run.id,
-                          run.attempt,
-                          runDir,
-                          allocation,
-                          run.partitionName,
-                          partitionMapping(partition),
-                          token));
-                });
-    if (launch.isEmpty()) {
-      return false;
+    Path runDir = data.runDir(run.id);
+    Allocation allocation =
+        new Allocation(
+            run.cores,
+            run.memoryMb,
+            run.acceleratorKind == null
+                ? List.of()
+                : List.of(
+                    new Accelerator(
+                        run.acceleratorKind, run.acceleratorModel, run.acceleratorCount)),
+            Duration.ofSeconds(run.wallTimeSeconds));
+    writeSpec(run, runDir, allocation, token);
+    run.tokenHash = Hashing.sha256Hex(token);
+    run.tokenExpiresAt = Instant.now().plusSeconds(run.wallTimeSeconds).plus(TOKEN_GRACE);
+    run.attempt++;
+    run.scheduledAt = Instant.now();
+    run.progress = 0;
+    run.jobRef = null;
+    run.workerPid = null;
+    run.dispatcher = replicas.id();
+    run.nextCheckAt = null;
+    RunStore.move(
+        run,
+        RunState.SCHEDULED,
+        "submitted to partition "
+            + run.partitionName
+            + " of cluster "
+            + run.clusterName
+            + " ("
+            + run.backend
+            + ")");
+    return new ComputeBackend.Launch(
+        run.id,
+        run.attempt,
+        runDir,
+        allocation,
+        run.partitionName,
+        partitionMapping(partition),
+        token);
+  }
+
+  /** Hands a claimed run to its backend and records the job it became. */
+  private void submit(Claimed c) {
+    Target target = c.target();
+    UUID runId = c.launch().runId();
+    ComputeBackend backend = backends.of(target.cluster(), target.kind(), target.settings());
+    if (!backend.tryReserve(c.cores())) {
+      requeue(runId, "this machine is full");
+      return;
     }
-    Instant deadline = Instant.now().plus(launch.get().allocation().wallTime());
-    String ref = backend.launch(launch.get(), deadline, callbacks);
-    int attempt = launch.get().attempt();
+    String ref;
+    try {
+      Instant deadline = Instant.now().plus(c.launch().allocation().wallTime());
+      ref = backend.launch(c.launch(), deadline, callbacks);
+    } catch (IOException e) {
+      backend.release(c.cores());
+      if (target.kind() == Cluster.Backend.LOCAL) {
+        LOG.errorf(e, "could not start the worker of run %s", runId);
+        fail(runId, "could not start the worker: " + e.getMessage());
+        return;
+      }
+      // A cluster that does not take jobs counts against its health; the run waits or moves.
+      requeue(runId, "cluster " + target.cluster() + " did not take the job: " + e.getMessage());
+      health().failure(target.cluster(), e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      backend.release(c.cores());
+      LOG.errorf(e, "could not dispatch run %s", runId);
+      fail(runId, "could not start the worker: " + e.getMessage());
+      return;
+    }
+    int attempt = c.launch().attempt();
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
               if (run != null && run.attempt == attempt) {
                 run.jobRef = ref;
-                if (backend == backends.local()) {
+                if (target.kind() == Cluster.Backend.LOCAL) {
                   run.workerPid = Long.parseLong(ref);
                 }
               }
             });
-    return true;
+  }
+
+  /**
+   * Runs claimed by a replica that died before it recorded their jobs: queued again, so another
+   * replica starts them. A run whose worker did start reports in with its token and is not here.
+   */
+  private void recoverOrphans() {
+    Instant now = Instant.now();
+    if (Duration.between(lastOrphanCheck, now).toMillis() < 5000) {
+      return;
+    }
+    lastOrphanCheck = now;
+    List<String> alive = replicas.alive();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              for (Run run :
+                  Run.<Run>list(
+                      "state = ?1 and jobRef is null and workerPid is null and dispatcher is not"
+                          + " null and dispatcher not in ?2 and scheduledAt < ?3",
+                      RunState.SCHEDULED,
+                      alive,
+                      now.minus(ReplicaRegistry.DEAD_AFTER))) {
+                Run locked = Run.findById(run.id, LockModeType.PESSIMISTIC_WRITE);
+                if (locked.state == RunState.SCHEDULED && locked.jobRef == null) {
+                  String dead = locked.dispatcher;
+                  locked.tokenHash = null;
+                  locked.attempt--;
+                  locked.dispatcher = null;
+                  RunStore.move(
+                      locked,
+                      RunState.QUEUED,
+                      "server replica " + dead + " stopped before submitting it; queued again");
+                }
+              }
+            });
+  }
+
+  /** A partition that cannot take runs now: its waiting runs that are not pinned go elsewhere. */
+  private void moveAway(String partition) {
+    List<UUID> ids =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Run.<Run>find(
+                            "partitionName = ?1 and state = ?2 and pinned = false order by"
+                                + " createdAt",
+                            partition,
+                            RunState.QUEUED)
+                        .page(0, QUEUE_WINDOW)
+                        .list()
+                        .stream()
+                        .map(r -> r.id)
+                        .toList());
+    for (UUID id : ids) {
+      reconsider(id, Optional.empty(), true);
+    }
+  }
+
+  /**
+   * Waiting runs due for another look are placed again and moved where they are predicted to finish
+   * sooner; partitions with idle cores their own queue leaves unused take waiting runs from
+   * elsewhere the same way.
+   */
+  private void rebalance(Map<String, Target> targets) {
+    Instant now = Instant.now();
+    List<UUID> due =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Run.<Run>find(
+                            "state = ?1 and pinned = false and nextCheckAt <= ?2 order by"
+                                + " nextCheckAt",
+                            RunState.QUEUED,
+                            now)
+                        .page(0, 50)
+                        .list()
+                        .stream()
+                        .map(r -> r.id)
+                        .toList());
+    for (UUID id : due) {
+      reconsider(id, Optional.empty(), false);
+    }
+    Map<String, Integer> idle = idleManagedCores(targets);
+    if (idle.isEmpty()) {
+      return;
+    }
+    List<Object[]> elsewhere =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Run.getEntityManager()
+                        .createQuery(
+                            "select r.id, r.cores, r.partitionName from Run r where r.state = ?1"
+                                + " and r.pinned = false order by r.createdAt",
+                            Object[].class)
+                        .setParameter(1, RunState.QUEUED)
+                        .setMaxResults(200)
+                        .getResultList());
+    for (Map.Entry<String, Integer> e : idle.entrySet()) {
+      int budget = e.getValue();
+      for (Object[] r : elsewhere) {
+        if (budget <= 0) {
+          break;
+        }
+        if (!e.getKey().equals(r[2]) && (int) r[1] <= budget) {
+          if (reconsider((UUID) r[0], Optional.of(e.getKey()), false)) {
+            budget -= (int) r[1];
+          }
+        }
+      }
+    }
+  }
+
+  /** Healthy local and Kubernetes partitions with idle cores and nothing of their own waiting. */
+  private Map<String, Integer> idleManagedCores(Map<String, Target> targets) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Map<String, Integer> busy = new HashMap<>();
+              Map<String, Long> waiting = new HashMap<>();
+              Run.getEntityManager()
+                  .createQuery(
+                      "select r.partitionName, r.state, sum(r.cores), count(r) from Run r where"
+                          + " r.state in ?1 group by r.partitionName, r.state",
+                      Object[].class)
+                  .setParameter(1, List.of(RunState.QUEUED, RunState.SCHEDULED, RunState.RUNNING))
+                  .getResultList()
+                  .forEach(
+                      row -> {
+                        if (row[1] == RunState.QUEUED) {
+                          waiting.put((String) row[0], ((Number) row[3]).longValue());
+                        } else {
+                          busy.merge((String) row[0], ((Number) row[2]).intValue(), Integer::sum);
+                        }
+                      });
+              Map<String, Integer> idle = new HashMap<>();
+              for (Target t : targets.values()) {
+                int free = t.cores() - busy.getOrDefault(t.partition(), 0);
+                if (t.usable()
+                    && t.kind() != Cluster.Backend.SLURM
+                    && free > 0
+                    && waiting.getOrDefault(t.partition(), 0L) == 0) {
+                  idle.put(t.partition(), free);
+                }
+              }
+              return idle;
+            });
+  }
+
+  /**
+   * Places a waiting run again and moves it if it should go elsewhere: when its partition cannot
+   * take runs ({@code mustMove}), or when another partition ({@code only}, if given) is predicted
+   * to finish it sooner by the rebalancing margin. Returns whether it moved.
+   */
+  private boolean reconsider(UUID id, Optional<String> only, boolean mustMove) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Run run = Run.findById(id, LockModeType.PESSIMISTIC_WRITE);
+              if (run == null || run.state != RunState.QUEUED || run.pinned) {
+                return false;
+              }
+              OrgPolicyService.Effective policy = policies.effective(run.org);
+              Placement.Need need =
+                  new Placement.Need(
+                      new Placement.Demand(
+                          run.cores,
+                          run.memoryMb,
+                          run.acceleratorKind,
+                          run.acceleratorModel,
+                          run.acceleratorCount),
+                      Optional.empty(),
+                      Objective.parse(run.objective).orElse(Objective.BALANCED),
+                      policy.regions(),
+                      new Placement.Data(policy.dataRegion(), run.inputBytes),
+                      run.predictedRunSeconds == null
+                          ? run.wallTimeSeconds
+                          : run.predictedRunSeconds,
+                      run.wallTimeSeconds,
+                      policy.quota());
+              Placement.Decision decision;
+              try {
+                decision = placement.preview(need);
+              } catch (Placement.NoPlacementException e) {
+                String reason = "waiting: " + e.getMessage();
+                if (!reason.equals(run.reason)) {
+                  run.reason = RunStore.truncate(reason);
+                }
+                return false;
+              }
+              Instant now = decision.decidedAt();
+              Optional<Placement.Option> target;
+              if (mustMove) {
+                target =
+                    decision.partition().equals(run.partitionName)
+                        ? Optional.empty()
+                        : Optional.of(decision.chosen());
+              } else {
+                target =
+                    rebalancer()
+                        .moveTo(
+                            decision,
+                            run.partitionName,
+                            Duration.between(run.updatedAt, now),
+                            only);
+              }
+              if (target.isEmpty()) {
+                run.nextCheckAt = now.plus(rebalancer().recheckAfter(decision.chosen()));
+                return false;
+              }
+              Placement.Option to = target.get();
+              String from = run.partitionName;
+              Cluster cluster = Cluster.findById(to.cluster());
+              run.partitionName = to.partition();
+              run.clusterName = to.cluster();
+              run.backend = cluster.backend.name().toLowerCase(Locale.ROOT);
+              run.placement = JsonText.write(json, decision);
+              run.nextCheckAt = now.plus(rebalancer().recheckAfter(to));
+              boolean cannotStay =
+                  mustMove
+                      || decision.options().stream().noneMatch(o -> o.partition().equals(from));
+              RunStore.move(
+                  run,
+                  RunState.QUEUED,
+                  cannotStay
+                      ? "placed again: partition "
+                          + from
+                          + " cannot take runs now; "
+                          + decision.reason()
+                          + " on "
+                          + to.partition()
+                      : "moved from partition "
+                          + from
+                          + " after waiting "
+                          + Duration.between(run.updatedAt, now).toSeconds()
+                          + " s: predicted to finish sooner on "
+                          + to.partition());
+              return true;
+            });
   }
 
   private ClusterViews.Mapping partitionMapping(ComputePartition partition) {
@@ -372,6 +680,7 @@ public class RunDispatcher {
               if (run != null && run.state == RunState.SCHEDULED) {
                 run.tokenHash = null;
                 run.jobRef = null;
+                run.dispatcher = null;
                 run.attempt--;
                 RunStore.move(run, RunState.QUEUED, RunStore.truncate(reason) + "; queued again");
               }

@@ -65,7 +65,7 @@ public class RunResource {
   @Operation(
       operationId = "quoteRun",
       summary = "Price a launch: at the expected wall time and at most (the hold)")
-  public io.parasol.server.billing.BillingViews.Quote quote(LaunchRequest request) {
+  public RunViews.QuoteView quote(LaunchRequest request) {
     return runs.quote(callers.caller(), request);
   }
 

@@ -10,6 +10,8 @@ import io.parasol.plugin.api.FileField;
 import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.FormValidation;
 import io.parasol.plugin.api.ResourceProfile;
+import io.parasol.scheduling.Objective;
+import io.parasol.scheduling.Placement;
 import io.parasol.server.audit.AuditService;
 import io.parasol.server.billing.BillingService;
 import io.parasol.server.billing.BillingViews;
@@ -26,8 +28,9 @@ import io.parasol.server.compute.Backends;
 import io.parasol.server.publishing.PublishedApp;
 import io.parasol.server.run.RunViews.LaunchRequest;
 import io.parasol.server.run.RunViews.RunView;
-import io.parasol.server.scheduling.Placement;
+import io.parasol.server.scheduling.OrgPolicyService;
 import io.parasol.server.scheduling.PlacementService;
+import io.parasol.server.scheduling.RunPriority;
 import io.parasol.server.storage.DataDirectory;
 import io.parasol.server.storage.FileNames;
 import io.parasol.server.storage.StorageService;
@@ -77,6 +80,8 @@ public class RunService {
   private final BillingService billing;
   private final SubscriptionService subscriptions;
   private final RunSettlement settlement;
+  private final OrgPolicyService policies;
+  private final io.parasol.server.scheduling.PlacementConfig placementConfig;
 
   RunService(
       CatalogService catalog,
@@ -89,8 +94,12 @@ public class RunService {
       ObjectMapper json,
       AuditService audit,
       BillingService billing,
+      io.parasol.server.scheduling.PlacementConfig placementConfig,
       SubscriptionService subscriptions,
-      RunSettlement settlement) {
+      RunSettlement settlement,
+      OrgPolicyService policies) {
+    this.policies = policies;
+    this.placementConfig = placementConfig;
     this.subscriptions = subscriptions;
     this.settlement = settlement;
     this.audit = audit;
@@ -128,7 +137,7 @@ public class RunService {
       throw ProblemException.invalid("appId", "is required");
     }
     Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
-    String requestHash = hash(request.appId(), request.version(), inputs);
+    String requestHash = hash(request, inputs);
     if (idempotencyKey != null) {
       Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
       if (replay.isPresent()) {
@@ -136,7 +145,7 @@ public class RunService {
       }
     }
 
-    Prepared prepared = prepare(caller, request);
+    Prepared prepared = prepare(caller, request, true);
     PublishedApp app = prepared.app();
     FormValidation validation = prepared.validation();
     Map<String, StoredFile> files = prepared.files();
@@ -181,6 +190,12 @@ public class RunService {
     run.clusterName = decision.cluster();
     run.pinned = decision.pinned();
     run.placement = JsonText.write(json, decision);
+    run.priority = prepared.priority().level();
+    run.objective = prepared.objective().id();
+    run.predictedRunSeconds = prepared.runSeconds();
+    run.inputBytes = prepared.inputBytes();
+    run.problemKey = prepared.problemKey();
+    run.nextCheckAt = dispatcher.nextCheck(decision);
     prepared
         .accelerator()
         .ifPresent(
@@ -240,18 +255,42 @@ public class RunService {
       int cores,
       double wallMinutes,
       Optional<Accelerator> accelerator,
-      Placement.Decision decision) {
+      Placement.Decision decision,
+      Objective objective,
+      RunPriority priority,
+      double runSeconds,
+      long inputBytes,
+      String problemKey) {
 
     long wallTimeSeconds() {
       return Math.max(1, Math.round(wallMinutes * 60));
     }
   }
 
-  private Prepared prepare(Caller caller, LaunchRequest request) {
+  /**
+   * Checks a launch request and places it.
+   *
+   * @param commit whether the placement counts (a launch) or is only a preview (a quote)
+   */
+  private Prepared prepare(Caller caller, LaunchRequest request, boolean commit) {
     if (request == null || request.appId() == null || request.appId().isBlank()) {
       throw ProblemException.invalid("appId", "is required");
     }
     Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
+    Objective objective =
+        request.objective() == null
+            ? Objective.parse(placementConfig.defaultObjective()).orElse(Objective.BALANCED)
+            : Objective.parse(request.objective())
+                .orElseThrow(
+                    () ->
+                        ProblemException.invalid(
+                            "objective", "must be balanced, fastest or cheapest"));
+    RunPriority priority =
+        request.priority() == null
+            ? RunPriority.NORMAL
+            : RunPriority.parse(request.priority())
+                .orElseThrow(
+                    () -> ProblemException.invalid("priority", "must be low, normal or high"));
     PublishedApp app =
         catalog.launchTarget(request.appId(), Optional.ofNullable(request.version()));
     Map<String, Object> platformValues = new LinkedHashMap<>();
@@ -300,19 +339,41 @@ public class RunService {
             ? PlatformFields.accelerator(profile, id)
             : Optional.empty();
     String partition = (String) platform.get(PlatformFields.PARTITION);
+    long wallSeconds =
+        Math.max(1, Math.round((Double) platform.get(PlatformFields.WALL_TIME) * 60));
+    long inputBytes = files.values().stream().mapToLong(StoredFile::sizeBytes).sum();
+    String problemKey = problemKey(app.appId(), validation.values());
+    double runSeconds =
+        placement.predictRunSeconds(
+            app.appId(), problemKey, cores, profile.expectedWallTime().toSeconds());
+    OrgPolicyService.Effective policy = policies.effective(caller.org());
+    Placement.Need need =
+        new Placement.Need(
+            new Placement.Demand(
+                cores,
+                cores * profile.memoryPerCoreMb(),
+                accelerator.map(Accelerator::kind).orElse(null),
+                accelerator.map(Accelerator::model).orElse(null),
+                accelerator.map(Accelerator::count).orElse(0)),
+            PlatformFields.AUTO.equals(partition)
+                ? Optional.empty()
+                : Optional.ofNullable(partition),
+            objective,
+            policy.regions(),
+            new Placement.Data(policy.dataRegion(), inputBytes),
+            runSeconds,
+            wallSeconds,
+            policy.quota());
+    if (priority.level() > policy.maxPriority().level()) {
+      throw ProblemException.invalid(
+          "priority",
+          "your organisation may launch at most "
+              + policy.maxPriority().id()
+              + " priority; ask an admin to raise its policy");
+    }
     Placement.Decision decision;
     try {
-      decision =
-          placement.place(
-              new Placement.Need(
-                  cores,
-                  cores * profile.memoryPerCoreMb(),
-                  accelerator.map(Accelerator::kind).orElse(null),
-                  accelerator.map(Accelerator::model).orElse(null),
-                  accelerator.map(Accelerator::count).orElse(0),
-                  PlatformFields.AUTO.equals(partition)
-                      ? Optional.empty()
-                      : Optional.ofNullable(partition)));
+      decision = commit ? placement.place(need) : placement.preview(need);
     } catch (Placement.NoPlacementException e) {
       throw new ProblemException(
           422,
@@ -328,15 +389,52 @@ public class RunService {
         cores,
         (Double) platform.get(PlatformFields.WALL_TIME),
         accelerator,
-        decision);
+        decision,
+        objective,
+        priority,
+        runSeconds,
+        inputBytes,
+        problemKey);
   }
 
-  /** What a launch would cost: at the app's expected wall time, and at most (what it holds). */
-  public BillingViews.Quote quote(Caller caller, LaunchRequest request) {
+  /**
+   * What a launch would cost where Parasol would place it (at the app's expected wall time, and at
+   * most: what it holds), with the other candidate partitions' predicted start, finish and cost.
+   */
+  public RunViews.QuoteView quote(Caller caller, LaunchRequest request) {
     if (caller.role() != Role.ENGINEER) {
       throw ProblemException.forbidden("only engineers launch runs");
     }
-    return billing.quote(quoteInput(prepare(caller, request)));
+    Prepared prepared = prepare(caller, request, false);
+    Placement.Decision d = prepared.decision();
+    List<RunViews.Choice> choices =
+        d.options().stream()
+            .map(
+                o ->
+                    new RunViews.Choice(
+                        o.partition(),
+                        o.cluster(),
+                        o.region(),
+                        o.predictedStart(),
+                        o.predictedFinish(),
+                        o.predictedWaitSeconds(),
+                        o.predictedRunSeconds(),
+                        o.cost(),
+                        o.front(),
+                        o.partition().equals(d.partition())))
+            .toList();
+    BillingViews.Quote price = billing.quote(quoteInput(prepared));
+    return new RunViews.QuoteView(
+        price.currency(),
+        price.partition(),
+        price.coreHourPrice(),
+        price.cardHourPrice(),
+        price.licence(),
+        price.expected(),
+        price.maximum(),
+        d.objective(),
+        d.reason(),
+        choices);
   }
 
   private static BillingViews.QuoteInput quoteInput(Prepared p) {
@@ -513,6 +611,7 @@ public class RunService {
             run.acceleratorKind == null
                 ? null
                 : new Accelerator(run.acceleratorKind, run.acceleratorModel, run.acceleratorCount)),
+        RunPriority.ofLevel(run.priority).id(),
         run.placement == null ? null : JsonText.read(json, run.placement, Placement.Decision.class),
         run.attempt,
         run.createdAt,
@@ -538,13 +637,29 @@ public class RunService {
     return "application/octet-stream";
   }
 
-  private String hash(String appId, String version, Map<String, Object> inputs) {
+  private String hash(LaunchRequest launch, Map<String, Object> inputs) {
     Map<String, Object> request = new TreeMap<>();
-    request.put("appId", appId);
-    request.put("version", version);
+    request.put("appId", launch.appId());
+    request.put("version", launch.version());
     request.put("inputs", inputs);
+    // absent preferences leave the hash as it was before they existed
+    if (launch.objective() != null) {
+      request.put("objective", launch.objective());
+    }
+    if (launch.priority() != null) {
+      request.put("priority", launch.priority());
+    }
+    return canonicalHash(request);
+  }
+
+  /** The same app inputs give the same key: the run-time history of one problem. */
+  private String problemKey(String appId, Map<String, Object> values) {
+    return canonicalHash(new TreeMap<>(Map.of("appId", appId, "inputs", values)));
+  }
+
+  private String canonicalHash(Map<String, Object> value) {
     try {
-      return Hashing.sha256Hex(canonical.writeValueAsString(request));
+      return Hashing.sha256Hex(canonical.writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -15,10 +15,73 @@ public final class RunViews {
    *
    * @param appId the app to run
    * @param version a published version; the newest when absent
-   * @param inputs the form's values, plus the platform's {@code cores}, {@code wallTimeMinutes} and
-   *     {@code partition}
+   * @param inputs the form's values, plus the platform's {@code cores}, {@code wallTimeMinutes},
+   *     {@code partition} and {@code accelerator}
+   * @param objective what placement optimises: {@code balanced} (the default), {@code fastest} or
+   *     {@code cheapest}
+   * @param priority {@code low}, {@code normal} (the default) or {@code high}, up to what the org's
+   *     policy allows
    */
-  public record LaunchRequest(String appId, String version, Map<String, Object> inputs) {}
+  public record LaunchRequest(
+      String appId, String version, Map<String, Object> inputs, String objective, String priority) {
+
+    /** A request with the default objective and priority. */
+    public LaunchRequest(String appId, String version, Map<String, Object> inputs) {
+      this(appId, version, inputs, null, null);
+    }
+  }
+
+  /**
+   * A quote: the price of a launch where Parasol would place it, and the other choices.
+   *
+   * @param currency the currency
+   * @param partition the partition Parasol would pick
+   * @param coreHourPrice its core-hour price in force
+   * @param cardHourPrice its card-hour price in force
+   * @param licence the app's licence fee
+   * @param expected the price at the app's expected wall time
+   * @param maximum the most the run can cost (what a launch holds)
+   * @param objective the objective the pick was made under
+   * @param reason why that partition
+   * @param choices the best candidates, best first, with the fastest-versus-cheapest front marked
+   */
+  public record QuoteView(
+      String currency,
+      String partition,
+      java.math.BigDecimal coreHourPrice,
+      java.math.BigDecimal cardHourPrice,
+      io.parasol.server.billing.BillingViews.LicenceView licence,
+      io.parasol.server.billing.BillingViews.Amounts expected,
+      io.parasol.server.billing.BillingViews.Amounts maximum,
+      String objective,
+      String reason,
+      List<Choice> choices) {}
+
+  /**
+   * One candidate partition of a quote.
+   *
+   * @param partition the partition
+   * @param cluster its cluster
+   * @param region its region
+   * @param predictedStart when the run is predicted to start there
+   * @param predictedFinish when it is predicted to finish
+   * @param predictedWaitSeconds the predicted queue wait
+   * @param predictedRunSeconds the predicted run time
+   * @param cost the predicted compute cost at that run time, plus moving the inputs
+   * @param front whether no other candidate is both sooner and cheaper
+   * @param pick whether Parasol would pick it
+   */
+  public record Choice(
+      String partition,
+      String cluster,
+      String region,
+      Instant predictedStart,
+      Instant predictedFinish,
+      double predictedWaitSeconds,
+      double predictedRunSeconds,
+      java.math.BigDecimal cost,
+      boolean front,
+      boolean pick) {}
 
   /**
    * The resources of a run.
@@ -67,6 +130,8 @@ public final class RunViews {
    * @param inputs the validated inputs
    * @param inputFiles file inputs: field id to workspace file name
    * @param resources the allocation and placement
+   * @param priority its queue priority
+   * @param placement where placement put it and why: the scores and every rejected partition
    * @param attempt how many times it was (re)started
    * @param createdAt launch time
    * @param scheduledAt when a worker was started
@@ -91,7 +156,8 @@ public final class RunViews {
       Map<String, Object> inputs,
       Map<String, String> inputFiles,
       Resources resources,
-      io.parasol.server.scheduling.Placement.Decision placement,
+      String priority,
+      io.parasol.scheduling.Placement.Decision placement,
       int attempt,
       Instant createdAt,
       Instant scheduledAt,

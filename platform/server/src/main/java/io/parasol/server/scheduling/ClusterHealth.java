@@ -56,6 +56,8 @@ public class ClusterHealth {
   private final Map<String, HealthPolicy.State> states = new ConcurrentHashMap<>();
   private final WakeableLoop loop;
 
+  @jakarta.inject.Inject PlacementService placement;
+
   ClusterHealth(Backends backends, RunDispatcher dispatcher, Config config) {
     this.backends = backends;
     this.dispatcher = dispatcher;
@@ -178,6 +180,9 @@ public class ClusterHealth {
               c.healthy = s.healthy();
               c.healthReason = clip(s.reason());
             });
+    if (outcome.changed()) {
+      placement.invalidate();
+    }
     if (outcome.changed() && s.healthy()) {
       LOG.infof("cluster %s is healthy again", name);
       dispatcher.wake();

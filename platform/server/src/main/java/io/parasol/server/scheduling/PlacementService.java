@@ -1,65 +1,111 @@
 package io.parasol.server.scheduling;
 
-import io.parasol.server.billing.BillingService;
+import io.parasol.scheduling.Network;
+import io.parasol.scheduling.Placement;
+import io.parasol.scheduling.QueueForecast;
+import io.parasol.scheduling.RunTimeModel;
 import io.parasol.server.billing.Price;
 import io.parasol.server.compute.Cluster;
 import io.parasol.server.compute.ComputePartition;
+import io.parasol.server.run.Run;
+import io.parasol.server.run.RunState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** Places runs on partitions from the registry, its health and the price book. */
+/**
+ * Places runs: the registry, its health, the price book and the live queues are read into a
+ * snapshot (at most once per {@code parasol.placement.snapshot-ttl}); each placement is then a pure
+ * decision over it ({@link Placement}), and the run it placed is added to the snapshot's queue so
+ * that a burst of launches does not all pile onto the partition that looked emptiest.
+ */
 @ApplicationScoped
 public class PlacementService {
 
-  private final BillingService billing;
-  private final Clock clock = Clock.systemUTC();
+  /** Queued runs beyond this many per partition count in its work total but not its forecast. */
+  static final int FORECAST_DEPTH = 2000;
 
-  PlacementService(BillingService billing) {
-    this.billing = billing;
+  private final PlacementConfig config;
+  private final Network network;
+  private final Clock clock = Clock.systemUTC();
+  private volatile Snapshot snapshot;
+
+  PlacementService(PlacementConfig config) {
+    this.config = config;
+    Network n = new Network(link(config.defaultLink()));
+    config
+        .links()
+        .forEach(
+            (key, link) -> {
+              String[] ends = key.split("--", 2);
+              if (ends.length == 2) {
+                n.link(ends[0], ends[1], link(link));
+              }
+            });
+    this.network = n;
+  }
+
+  private static Network.Link link(PlacementConfig.Link l) {
+    return new Network.Link(
+        l.latency().toMillis() / 1000.0, l.bandwidthMbPerSecond() * 1e6, l.costPerGb());
+  }
+
+  /** The links between regions. */
+  public Network network() {
+    return network;
   }
 
   /**
-   * Decides where a run goes now.
+   * Decides where a run goes now, and counts it in the snapshot's queue there.
    *
    * @throws Placement.NoPlacementException when nothing fits
    */
-  @Transactional
   public Placement.Decision place(Placement.Need need) {
-    return Placement.decide(need, candidates(), clock);
+    Snapshot s = current();
+    synchronized (s) {
+      Placement.Decision d = Placement.decide(need, s.candidates(), network, clock.instant());
+      s.queued(d.partition(), need.demand().cores(), d.chosen().predictedRunSeconds());
+      return d;
+    }
   }
 
-  /** Every registered partition as a placement candidate, with its prices in force now. */
-  @Transactional
-  public List<Placement.Candidate> candidates() {
-    Map<String, Cluster> clusters =
-        Cluster.<Cluster>listAll().stream()
-            .collect(Collectors.toMap(c -> c.name, Function.identity()));
-    return ComputePartition.<ComputePartition>list("order by name").stream()
-        .map(
-            p -> {
-              Cluster c = clusters.get(p.cluster);
-              return new Placement.Candidate(
-                  p.name,
-                  p.cluster,
-                  c.backend.name().toLowerCase(Locale.ROOT),
-                  p.enabled && c.enabled,
-                  c.healthy,
-                  c.healthReason,
-                  p.coresPerNode,
-                  p.memoryMbPerNode,
-                  p.acceleratorKind,
-                  p.acceleratorModel,
-                  p.acceleratorsPerNode,
-                  billing.priceNow(p.name, Price.Resource.CORE_HOUR).orElse(null),
-                  billing.priceNow(p.name, Price.Resource.CARD_HOUR).orElse(null));
-            })
-        .toList();
+  /** Decides where a run would go, without counting it anywhere (quotes, rebalancing). */
+  public Placement.Decision preview(Placement.Need need) {
+    Snapshot s = current();
+    synchronized (s) {
+      return Placement.decide(need, s.candidates(), network, clock.instant());
+    }
+  }
+
+  /** Drops the snapshot: the registry or the price book changed. */
+  public void invalidate() {
+    snapshot = null;
+  }
+
+  void onChange(
+      @jakarta.enterprise.event.Observes(
+              during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+          PlacementInputsChanged change) {
+    invalidate();
+  }
+
+  private Snapshot current() {
+    Snapshot s = snapshot;
+    Instant now = clock.instant();
+    if (s == null || s.takenAt.plus(config.snapshotTtl()).isBefore(now)) {
+      s = QuarkusTransaction.requiringNew().call(() -> take(now));
+      snapshot = s;
+    }
+    return s;
   }
 
   /** The names of the partitions engineers may pin, in order. */
@@ -68,5 +114,231 @@ public class PlacementService {
     return ComputePartition.<ComputePartition>list("enabled = true order by name").stream()
         .map(p -> p.name)
         .toList();
+  }
+
+  /**
+   * The predicted run time, at speed 1, of an app's run of this many cores: from the app's past
+   * successful runs of the same problem (the same inputs) if any, else of any inputs, else its
+   * declared expected time.
+   */
+  @Transactional
+  public double predictRunSeconds(String appId, String problemKey, int cores, double declared) {
+    List<Object[]> rows =
+        Run.getEntityManager()
+            .createQuery(
+                "select r.cores, r.startedAt, r.finishedAt, r.problemKey, p.speed from Run r,"
+                    + " ComputePartition p where p.name = r.partitionName and r.appId = ?1"
+                    + " and r.state = ?2 and r.startedAt is not null and r.finishedAt is not null"
+                    + " order by r.finishedAt desc",
+                Object[].class)
+            .setParameter(1, appId)
+            .setParameter(2, RunState.SUCCEEDED)
+            .setMaxResults(config.historyRuns())
+            .getResultList();
+    List<RunTimeModel.Sample> same = new ArrayList<>();
+    List<RunTimeModel.Sample> any = new ArrayList<>();
+    for (Object[] r : rows) {
+      double seconds =
+          Duration.between((Instant) r[1], (Instant) r[2]).toMillis() / 1000.0 * (double) r[4];
+      RunTimeModel.Sample sample = new RunTimeModel.Sample((int) r[0], Math.max(0.001, seconds));
+      any.add(sample);
+      if (problemKey != null && problemKey.equals(r[3])) {
+        same.add(sample);
+      }
+    }
+    return RunTimeModel.predict(same.isEmpty() ? any : same, cores, declared);
+  }
+
+  // ---------------------------------------------------------------- the snapshot
+
+  /** One partition's queue in a snapshot. */
+  private static final class PartitionQueue {
+    final List<QueueForecast.Slot> running = new ArrayList<>();
+    final List<QueueForecast.Slot> queued = new ArrayList<>();
+    double queuedWork;
+    double runningWork;
+    int busyCores;
+    double waitSum;
+    int waits;
+    QueueForecast forecast;
+  }
+
+  /** What placement reads, taken at one moment. */
+  private static final class Snapshot {
+    final Instant takenAt;
+    final List<Placement.Candidate> base;
+    final Map<String, PartitionQueue> queues;
+    final Map<String, Boolean> managed;
+    final Map<String, Integer> totals;
+    List<Placement.Candidate> candidates;
+
+    Snapshot(
+        Instant takenAt,
+        List<Placement.Candidate> base,
+        Map<String, PartitionQueue> queues,
+        Map<String, Boolean> managed,
+        Map<String, Integer> totals) {
+      this.takenAt = takenAt;
+      this.base = base;
+      this.queues = queues;
+      this.managed = managed;
+      this.totals = totals;
+    }
+
+    List<Placement.Candidate> candidates() {
+      if (candidates == null) {
+        List<Placement.Candidate> list = new ArrayList<>(base.size());
+        for (Placement.Candidate c : base) {
+          list.add(withLoad(c));
+        }
+        candidates = list;
+      }
+      return candidates;
+    }
+
+    private Placement.Candidate withLoad(Placement.Candidate c) {
+      PartitionQueue q = queues.get(c.partition());
+      int total = totals.getOrDefault(c.partition(), c.shape().coresPerNode());
+      double recent = q == null || q.waits == 0 ? Double.NaN : q.waitSum / q.waits;
+      if (q == null) {
+        return withLoad(c, Placement.Load.idle(total));
+      }
+      if (managed.getOrDefault(c.partition(), false)) {
+        if (q.forecast == null) {
+          q.forecast = QueueForecast.of(total, q.running, q.queued);
+        }
+        return withLoad(
+            c,
+            new Placement.Load(
+                total,
+                Math.max(0, total - q.busyCores),
+                q.queuedWork,
+                q.runningWork,
+                recent,
+                q.forecast));
+      }
+      return withLoad(
+          c,
+          Placement.Load.of(
+              total, Math.max(0, total - q.busyCores), q.queuedWork, q.runningWork, recent));
+    }
+
+    private static Placement.Candidate withLoad(Placement.Candidate c, Placement.Load load) {
+      return new Placement.Candidate(
+          c.partition(),
+          c.cluster(),
+          c.region(),
+          c.backend(),
+          c.status(),
+          c.shape(),
+          c.speed(),
+          c.prices(),
+          load);
+    }
+
+    /** Counts a run just placed in its partition's queue. */
+    void queued(String partition, int cores, double seconds) {
+      PartitionQueue q = queues.computeIfAbsent(partition, k -> new PartitionQueue());
+      q.queued.add(new QueueForecast.Slot(cores, seconds));
+      q.queuedWork += cores * seconds;
+      q.forecast = null;
+      candidates = null;
+    }
+  }
+
+  private Snapshot take(Instant now) {
+    Map<String, Cluster> clusters = new HashMap<>();
+    Cluster.<Cluster>listAll().forEach(c -> clusters.put(c.name, c));
+    Map<String, BigDecimal> corePrices = new HashMap<>();
+    Map<String, BigDecimal> cardPrices = new HashMap<>();
+    // every price in force: the latest effective one per partition and resource
+    for (Price p :
+        Price.<Price>list("effectiveFrom <= ?1 order by effectiveFrom desc, id desc", now)) {
+      (p.resource == Price.Resource.CORE_HOUR ? corePrices : cardPrices)
+          .putIfAbsent(p.partition, p.unitPrice);
+    }
+    List<Placement.Candidate> base = new ArrayList<>();
+    Map<String, Boolean> managed = new HashMap<>();
+    Map<String, Double> speeds = new HashMap<>();
+    Map<String, Integer> totals = new HashMap<>();
+    for (ComputePartition p : ComputePartition.<ComputePartition>list("order by name")) {
+      Cluster c = clusters.get(p.cluster);
+      speeds.put(p.name, p.speed);
+      managed.put(p.name, c.backend != Cluster.Backend.SLURM);
+      base.add(
+          new Placement.Candidate(
+              p.name,
+              p.cluster,
+              c.region,
+              c.backend.name().toLowerCase(Locale.ROOT),
+              new Placement.Status(p.enabled && c.enabled, c.healthy, c.healthReason),
+              new Placement.Shape(
+                  p.coresPerNode,
+                  p.memoryMbPerNode,
+                  p.acceleratorKind,
+                  p.acceleratorModel,
+                  p.acceleratorsPerNode),
+              p.speed,
+              new Placement.Prices(corePrices.get(p.name), cardPrices.get(p.name)),
+              Placement.Load.idle(p.coresPerNode * p.nodeCount)));
+      totals.put(p.name, p.coresPerNode * p.nodeCount);
+    }
+    Map<String, PartitionQueue> queues = new HashMap<>();
+    List<Object[]> inFlight =
+        Run.getEntityManager()
+            .createQuery(
+                "select r.partitionName, r.cores, r.predictedRunSeconds, r.wallTimeSeconds,"
+                    + " r.scheduledAt, r.startedAt from Run r where r.state in ?1",
+                Object[].class)
+            .setParameter(1, List.of(RunState.SCHEDULED, RunState.RUNNING))
+            .getResultList();
+    for (Object[] r : inFlight) {
+      String partition = (String) r[0];
+      int cores = (int) r[1];
+      double speed = speeds.getOrDefault(partition, 1.0);
+      double predicted = r[2] == null ? (long) r[3] : (double) r[2] / speed;
+      Instant since = r[5] != null ? (Instant) r[5] : r[4] != null ? (Instant) r[4] : now;
+      double elapsed = Duration.between(since, now).toMillis() / 1000.0;
+      // past its prediction it runs until its wall time at the latest
+      double left = predicted > elapsed ? predicted - elapsed : Math.max(1, (long) r[3] - elapsed);
+      PartitionQueue q = queues.computeIfAbsent(partition, k -> new PartitionQueue());
+      q.running.add(new QueueForecast.Slot(cores, left));
+      q.runningWork += cores * left;
+      q.busyCores += cores;
+    }
+    List<Object[]> waiting =
+        Run.getEntityManager()
+            .createQuery(
+                "select r.partitionName, r.cores, r.predictedRunSeconds, r.wallTimeSeconds"
+                    + " from Run r where r.state = ?1 order by r.priority desc, r.createdAt",
+                Object[].class)
+            .setParameter(1, RunState.QUEUED)
+            .getResultList();
+    for (Object[] r : waiting) {
+      String partition = (String) r[0];
+      double speed = speeds.getOrDefault(partition, 1.0);
+      double predicted = r[2] == null ? (long) r[3] : (double) r[2] / speed;
+      int cores = (int) r[1];
+      PartitionQueue q = queues.computeIfAbsent(partition, k -> new PartitionQueue());
+      if (q.queued.size() < FORECAST_DEPTH) {
+        q.queued.add(new QueueForecast.Slot(cores, predicted));
+      }
+      q.queuedWork += cores * predicted;
+    }
+    List<Object[]> started =
+        Run.getEntityManager()
+            .createQuery(
+                "select r.partitionName, r.createdAt, r.scheduledAt from Run r"
+                    + " where r.scheduledAt >= ?1",
+                Object[].class)
+            .setParameter(1, now.minus(Duration.ofHours(1)))
+            .setMaxResults(10_000)
+            .getResultList();
+    for (Object[] r : started) {
+      PartitionQueue q = queues.computeIfAbsent((String) r[0], k -> new PartitionQueue());
+      q.waitSum += Duration.between((Instant) r[1], (Instant) r[2]).toMillis() / 1000.0;
+      q.waits++;
+    }
+    return new Snapshot(now, List.copyOf(base), queues, managed, totals);
   }
 }

@@ -237,10 +237,22 @@ class ClusterRegistryTest {
 
     String chosen = Api.launch("alice", Api.TRIVIAL_HEAT);
     run = Api.awaitEnd("alice", chosen);
-    assertEquals("cheapest", run.getString("placement.objective"));
+    assertEquals("balanced", run.getString("placement.objective"));
+    assertEquals("normal", run.getString("priority"));
     assertFalse(run.getBoolean("placement.pinned"));
     assertEquals(List.of("local"), run.getList("placement.options.partition"));
-    assertTrue(run.getString("transitions[0].reason").contains("cheapest healthy partition"));
+    assertTrue(run.getBoolean("placement.options[0].front"));
+    assertTrue(
+        run.getString("transitions[0].reason")
+            .contains("best balance of predicted finish and cost"),
+        run.getString("transitions[0].reason"));
+
+    Map<String, Object> cheapest = new java.util.HashMap<>(Api.TRIVIAL_HEAT);
+    cheapest.put("objective", "cheapest");
+    cheapest.put("priority", "low");
+    run = Api.awaitEnd("alice", Api.launch("alice", cheapest));
+    assertEquals("cheapest", run.getString("placement.objective"));
+    assertEquals("low", run.getString("priority"));
   }
 
   @Test
