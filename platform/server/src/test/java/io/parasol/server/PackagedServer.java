@@ -24,11 +24,17 @@ public final class PackagedServer {
    */
   public static Process start(int port, Path dataDir, Map<String, String> env, String log)
       throws IOException {
+    return start(JAR, port, dataDir, env, log);
+  }
+
+  /** Starts a server from another build of it ({@code jar}), as {@link #start} does. */
+  public static Process start(Path jar, int port, Path dataDir, Map<String, String> env, String log)
+      throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                JAR.toString())
+                jar.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(log)));
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
