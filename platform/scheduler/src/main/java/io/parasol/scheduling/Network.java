@@ -32,7 +32,7 @@ public final class Network {
   /** Within one region. */
   public static final Link LOCAL = new Link(0, Double.POSITIVE_INFINITY, 0);
 
-  private final Map<String, Link> links = new HashMap<>();
+  private final Map<String, Map<String, Link>> links = new HashMap<>();
   private final Link fallback;
 
   /**
@@ -46,8 +46,8 @@ public final class Network {
 
   /** Declares the link between two regions (both ways). */
   public Network link(String a, String b, Link link) {
-    links.put(key(a, b), link);
-    links.put(key(b, a), link);
+    links.computeIfAbsent(a, k -> new HashMap<>()).put(b, link);
+    links.computeIfAbsent(b, k -> new HashMap<>()).put(a, link);
     return this;
   }
 
@@ -56,10 +56,8 @@ public final class Network {
     if (from == null || to == null || from.equals(to)) {
       return LOCAL;
     }
-    return links.getOrDefault(key(from, to), fallback);
-  }
-
-  private static String key(String a, String b) {
-    return a + "\u0000" + b;
+    Map<String, Link> from1 = links.get(from);
+    Link link = from1 == null ? null : from1.get(to);
+    return link == null ? fallback : link;
   }
 }

@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -183,13 +182,36 @@ public final class Placement {
     public static final Status UP = new Status(true, true, null);
   }
 
-  /**
-   * The price book's prices in force for a partition; null where none is.
-   *
-   * @param core per core-hour
-   * @param card per accelerator card-hour
-   */
-  public record Prices(BigDecimal core, BigDecimal card) {}
+  /** The price book's prices in force for a partition; null where none is. */
+  public static final class Prices {
+    private final BigDecimal core;
+    private final BigDecimal card;
+    private final double coreValue;
+    private final double cardValue;
+
+    /**
+     * Prices in force.
+     *
+     * @param core per core-hour, or null
+     * @param card per card-hour, or null
+     */
+    public Prices(BigDecimal core, BigDecimal card) {
+      this.core = core;
+      this.card = card;
+      this.coreValue = core == null ? Double.NaN : core.doubleValue();
+      this.cardValue = card == null ? Double.NaN : card.doubleValue();
+    }
+
+    /** Per core-hour, or null when none is in force. */
+    public BigDecimal core() {
+      return core;
+    }
+
+    /** Per card-hour, or null when none is in force. */
+    public BigDecimal card() {
+      return card;
+    }
+  }
 
   /**
    * A partition's queue now, for predicting the wait.
@@ -352,6 +374,7 @@ public final class Placement {
 
   /** The prediction for one partition that fits, before scoring. */
   private record Scored(
+      int index,
       Candidate candidate,
       double pricePerHour,
       double queueWait,
@@ -387,7 +410,7 @@ public final class Placement {
       if (why.isPresent()) {
         rejected.add(new Rejected(c.partition(), c.cluster(), why.get()));
       } else {
-        fits.add(predict(need, c, network));
+        fits.add(predict(fits.size(), need, c, network));
       }
     }
     if (need.pinned().isPresent() && !pinnedSeen) {
@@ -408,25 +431,20 @@ public final class Placement {
     }
     boolean[] front = paretoFront(fits);
     double[] scores = score(need.objective(), fits, front);
-    Integer[] order = new Integer[fits.size()];
+    Ranked[] order = new Ranked[fits.size()];
     for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+      order[i] = new Ranked(i, scores[i], fits.get(i));
     }
-    java.util.Arrays.sort(
-        order,
-        Comparator.<Integer>comparingDouble(i -> scores[i])
-            .thenComparingDouble(i -> fits.get(i).finish())
-            .thenComparingDouble(i -> fits.get(i).cost())
-            .thenComparing(i -> fits.get(i).candidate().partition()));
+    java.util.Arrays.sort(order, Placement::compare);
     List<Option> options = new ArrayList<>();
     for (int rank = 0; rank < order.length; rank++) {
-      int i = order[rank];
+      int i = order[rank].index();
       if (rank < KEPT_OPTIONS || front[i]) {
         options.add(option(fits.get(i), scores[i], front[i], now));
       }
     }
     Option best = options.get(0);
-    Candidate chosen = fits.get(order[0]).candidate();
+    Candidate chosen = order[0].scored().candidate();
     boolean pinned = need.pinned().isPresent();
     return new Decision(
         best.partition(),
@@ -442,7 +460,7 @@ public final class Placement {
         now);
   }
 
-  private static Scored predict(Need need, Candidate c, Network network) {
+  private static Scored predict(int index, Need need, Candidate c, Network network) {
     double price = pricePerHour(need.demand(), c.prices());
     double run = Math.min(need.runSeconds() / Math.max(1e-9, c.speed()), need.wallSeconds());
     double wait = c.load().predictedWait(need.demand().cores(), run);
@@ -454,7 +472,16 @@ public final class Placement {
     // inputs move while the run waits in the queue
     double start = Math.max(wait, transfer);
     return new Scored(
-        c, price, wait, transfer, run, start, start + run, dataCost, price * run / 3600 + dataCost);
+        index,
+        c,
+        price,
+        wait,
+        transfer,
+        run,
+        start,
+        start + run,
+        dataCost,
+        price * run / 3600 + dataCost);
   }
 
   /**
@@ -496,22 +523,37 @@ public final class Placement {
     return max > min ? (value - min) / (max - min) : 0;
   }
 
+  private record Ranked(int index, double score, Scored scored) {}
+
+  /** Best first: by score, then the earlier finish, the lower cost, the partition's name. */
+  private static int compare(Ranked a, Ranked b) {
+    int c = Double.compare(a.score(), b.score());
+    if (c == 0) {
+      c = Double.compare(a.scored().finish(), b.scored().finish());
+    }
+    if (c == 0) {
+      c = Double.compare(a.scored().cost(), b.scored().cost());
+    }
+    return c != 0
+        ? c
+        : a.scored().candidate().partition().compareTo(b.scored().candidate().partition());
+  }
+
   /** The options that no other option beats on both finish and cost. */
   private static boolean[] paretoFront(List<Scored> fits) {
-    Integer[] byFinish = new Integer[fits.size()];
-    for (int i = 0; i < byFinish.length; i++) {
-      byFinish[i] = i;
-    }
+    Scored[] byFinish = fits.toArray(new Scored[0]);
     java.util.Arrays.sort(
         byFinish,
-        Comparator.<Integer>comparingDouble(i -> fits.get(i).finish())
-            .thenComparingDouble(i -> fits.get(i).cost()));
-    boolean[] front = new boolean[fits.size()];
+        (x, y) -> {
+          int c = Double.compare(x.finish(), y.finish());
+          return c != 0 ? c : Double.compare(x.cost(), y.cost());
+        });
+    boolean[] front = new boolean[byFinish.length];
     double cheapestSoFar = Double.POSITIVE_INFINITY;
-    for (int i : byFinish) {
-      if (fits.get(i).cost() < cheapestSoFar) {
-        front[i] = true;
-        cheapestSoFar = fits.get(i).cost();
+    for (Scored s : byFinish) {
+      if (s.cost() < cheapestSoFar) {
+        front[s.index()] = true;
+        cheapestSoFar = s.cost();
       }
     }
     return front;
@@ -633,9 +675,9 @@ public final class Placement {
   }
 
   static double pricePerHour(Demand d, Prices prices) {
-    double price = prices.core().doubleValue() * d.cores();
+    double price = prices.coreValue * d.cores();
     if (d.acceleratorKind() != null) {
-      price += prices.card().doubleValue() * d.cards();
+      price += prices.cardValue * d.cards();
     }
     return price;
   }

@@ -59,6 +59,7 @@ public final class QueueForecast {
       double at = Math.max(0, r.seconds());
       if (at == f.times[f.size - 1]) {
         f.free[f.size - 1] = level;
+        f.blocksStale = true;
       } else {
         f.append(at, level);
       }
@@ -69,6 +70,39 @@ public final class QueueForecast {
       }
     }
     return f;
+  }
+
+  /**
+   * Adds a waiting run at the end of the queue: it takes the earliest slot that fits it. Changes
+   * this forecast; callers that share one across threads guard it.
+   */
+  public void add(Slot run) {
+    if (this != UNKNOWN && run.cores() <= total) {
+      reserve(earliest(run.cores(), run.seconds()), run.cores(), run.seconds());
+    }
+  }
+
+  /** The same answer as {@link #earliestStart}, by walking every step: for tests. */
+  double earliestStartByWalking(int cores, double seconds) {
+    if (cores > total) {
+      return Double.POSITIVE_INFINITY;
+    }
+    int i = 0;
+    outer:
+    while (i < size) {
+      if (free[i] < cores) {
+        i++;
+        continue;
+      }
+      for (int j = i + 1; j < size && times[j] < times[i] + seconds; j++) {
+        if (free[j] < cores) {
+          i = j + 1;
+          continue outer;
+        }
+      }
+      return times[i];
+    }
+    return times[size - 1];
   }
 
   /** An idle partition. */
@@ -92,23 +126,66 @@ public final class QueueForecast {
 
   /** The step at whose beginning the run fits for its whole length. */
   private int earliest(int cores, double seconds) {
+    ensureBlocks();
     int i = 0;
     outer:
     while (i < size) {
       if (free[i] < cores) {
-        i++;
+        int block = i >> BLOCK_BITS;
+        // a stretch where no step has enough cores free is skipped whole
+        i = blockMax[block] < cores ? (block + 1) << BLOCK_BITS : i + 1;
         continue;
       }
       double end = times[i] + seconds;
-      for (int j = i + 1; j < size && times[j] < end; j++) {
+      int j = i + 1;
+      while (j < size && times[j] < end) {
+        int block = j >> BLOCK_BITS;
+        if ((j & BLOCK_MASK) == 0 && blockMin[block] >= cores) {
+          int last = Math.min(size, (block + 1) << BLOCK_BITS) - 1;
+          if (times[last] < end) {
+            j = last + 1; // a stretch where every step has enough cores free
+            continue;
+          }
+        }
         if (free[j] < cores) {
           i = j + 1;
           continue outer;
         }
+        j++;
       }
       return i;
     }
     return size - 1; // the last step has every core free
+  }
+
+  // The steps in blocks of 32, with each block's least and most cores free, so that a query skips
+  // the stretches of a long queue that cannot matter. Rebuilt after a change, before a query.
+  private static final int BLOCK_BITS = 5;
+  private static final int BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+  private int[] blockMin = new int[0];
+  private int[] blockMax = new int[0];
+  private boolean blocksStale = true;
+
+  private void ensureBlocks() {
+    if (!blocksStale) {
+      return;
+    }
+    int blocks = (size + BLOCK_MASK) >> BLOCK_BITS;
+    if (blockMin.length < blocks) {
+      blockMin = new int[blocks * 2];
+      blockMax = new int[blocks * 2];
+    }
+    for (int b = 0; b < blocks; b++) {
+      int min = Integer.MAX_VALUE;
+      int max = Integer.MIN_VALUE;
+      for (int k = b << BLOCK_BITS, end = Math.min(size, (b + 1) << BLOCK_BITS); k < end; k++) {
+        min = Math.min(min, free[k]);
+        max = Math.max(max, free[k]);
+      }
+      blockMin[b] = min;
+      blockMax[b] = max;
+    }
+    blocksStale = false;
   }
 
   private void append(double at, int level) {
@@ -119,6 +196,7 @@ public final class QueueForecast {
     times[size] = at;
     free[size] = level;
     size++;
+    blocksStale = true;
   }
 
   private void insert(int index, double at, int level) {
@@ -145,5 +223,6 @@ public final class QueueForecast {
     for (int i = step; i < size && times[i] < end; i++) {
       free[i] -= cores;
     }
+    blocksStale = true;
   }
 }

@@ -239,9 +239,12 @@ public class PlacementService {
     /** Counts a run just placed in its partition's queue. */
     void queued(String partition, int cores, double seconds) {
       PartitionQueue q = queues.computeIfAbsent(partition, k -> new PartitionQueue());
-      q.queued.add(new QueueForecast.Slot(cores, seconds));
+      QueueForecast.Slot slot = new QueueForecast.Slot(cores, seconds);
+      q.queued.add(slot);
       q.queuedWork += cores * seconds;
-      q.forecast = null;
+      if (q.forecast != null) {
+        q.forecast.add(slot);
+      }
       candidates = null;
     }
   }
