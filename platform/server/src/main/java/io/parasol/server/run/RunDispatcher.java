@@ -121,6 +121,10 @@ public class RunDispatcher {
 
   void start(@Observes @Priority(50) StartupEvent event) {
     replicas.heartbeat();
+    if (!placementConfig.dispatch()) {
+      LOG.info("this replica does not dispatch runs (parasol.placement.dispatch=false)");
+      return;
+    }
     reconcileAll();
     loop.start();
   }

@@ -9,6 +9,13 @@ import java.util.Map;
 @ConfigMapping(prefix = "parasol.placement")
 public interface PlacementConfig {
 
+  /**
+   * Whether this replica dispatches runs. A replica that does not still takes launches and worker
+   * reports (an API-only replica); at least one replica of a deployment must dispatch.
+   */
+  @WithDefault("true")
+  boolean dispatch();
+
   /** The objective when a launch names none: balanced, fastest or cheapest. */
   @WithDefault("balanced")
   String defaultObjective();
