@@ -126,13 +126,53 @@ final class Ledger {
         e.account = line.getKey();
         e.amount = line.getValue();
         e.persist();
+        addToBalance(line.getKey(), line.getValue());
       }
     }
     return t;
   }
 
-  /** The sum of an account's entries (debits positive). */
+  /** Adds to an account's kept balance, creating it on the account's first posting. */
+  private static void addToBalance(String account, BigDecimal amount) {
+    var em = LedgerEntry.getEntityManager();
+    int updated =
+        em.createNativeQuery("update ledger_balance set balance = balance + ?1 where account = ?2")
+            .setParameter(1, amount)
+            .setParameter(2, account)
+            .executeUpdate();
+    if (updated == 0) {
+      // the account's first posting; another transaction may be making the same row right now
+      String upsert =
+          POSTGRES.get()
+              ? "insert into ledger_balance (account, balance) values (?1, ?2) on conflict"
+                  + " (account) do update set balance = ledger_balance.balance + excluded.balance"
+              : "merge into ledger_balance b using (values (?1, ?2)) s(a, v) on b.account = s.a"
+                  + " when matched then update set balance = b.balance + s.v"
+                  + " when not matched then insert (account, balance) values (s.a, s.v)";
+      em.createNativeQuery(upsert).setParameter(1, account).setParameter(2, amount).executeUpdate();
+    }
+  }
+
+  /** Whether the database is PostgreSQL (production) rather than the embedded H2. */
+  private static final java.util.function.Supplier<Boolean> POSTGRES =
+      () ->
+          org.eclipse.microprofile.config.ConfigProvider.getConfig()
+              .getValue("quarkus.datasource.db-kind", String.class)
+              .startsWith("postgres");
+
+  /** The sum of an account's entries (debits positive), as its kept balance. */
   static BigDecimal sum(String account) {
+    List<?> rows =
+        LedgerEntry.getEntityManager()
+            .createNativeQuery("select balance from ledger_balance where account = ?1")
+            .setParameter(1, account)
+            .getResultList();
+    BigDecimal sum = rows.isEmpty() ? BigDecimal.ZERO : new BigDecimal(rows.get(0).toString());
+    return sum.setScale(SCALE, RoundingMode.HALF_EVEN);
+  }
+
+  /** The sum of an account's entries, added up from the entries themselves: for checks. */
+  static BigDecimal sumOfEntries(String account) {
     BigDecimal sum =
         LedgerEntry.getEntityManager()
             .createQuery(

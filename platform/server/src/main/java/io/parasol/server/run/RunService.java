@@ -209,22 +209,24 @@ public class RunService {
     run.requestHash = requestHash;
     run.createdAt = Instant.now();
     run.updatedAt = run.createdAt;
+    RunTransition[] first = new RunTransition[1];
     try {
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
                 run.persist();
-                RunStore.record(
-                    run,
-                    null,
-                    RunState.QUEUED,
-                    "launched by "
-                        + caller.name()
-                        + "; "
-                        + decision.reason()
-                        + " (partition "
-                        + decision.partition()
-                        + ")");
+                first[0] =
+                    RunStore.record(
+                        run,
+                        null,
+                        RunState.QUEUED,
+                        "launched by "
+                            + caller.name()
+                            + "; "
+                            + decision.reason()
+                            + " (partition "
+                            + decision.partition()
+                            + ")");
                 Run.getEntityManager().flush();
                 // Inside the org's reserved cores only the licence is held and charged.
                 boolean reserved =
@@ -244,7 +246,8 @@ public class RunService {
       throw e;
     }
     dispatcher.wake();
-    return new Launched(get(caller, runId), true);
+    // the answer is built from what was just written, without reading it back
+    return new Launched(view(run, List.of(first[0])), true);
   }
 
   /** A launch request checked against the app's form and the platform's fields. */
@@ -583,8 +586,12 @@ public class RunService {
   }
 
   RunView view(Run run) {
+    return view(run, RunTransition.<RunTransition>list("runId = ?1 order by id", run.id));
+  }
+
+  private RunView view(Run run, List<RunTransition> history) {
     List<RunViews.Transition> transitions =
-        RunTransition.<RunTransition>list("runId = ?1 order by id", run.id).stream()
+        history.stream()
             .map(t -> new RunViews.Transition(t.fromState, t.toState, t.at, t.reason))
             .toList();
     return new RunView(

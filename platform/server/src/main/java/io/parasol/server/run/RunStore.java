@@ -15,7 +15,7 @@ final class RunStore {
   private RunStore() {}
 
   /** Records a transition and moves the run to its new state. */
-  static void record(Run run, RunState from, RunState to, String reason) {
+  static RunTransition record(Run run, RunState from, RunState to, String reason) {
     RunTransition t = new RunTransition();
     t.runId = run.id;
     t.fromState = from;
@@ -25,6 +25,7 @@ final class RunStore {
     t.persist();
     run.state = to;
     run.updatedAt = t.at;
+    return t;
   }
 
   static void move(Run run, RunState to, String reason) {

@@ -147,13 +147,30 @@ public class OrgPolicyService {
     p.updatedAt = Instant.now();
     p.updatedBy = caller.name();
     p.persist();
+    cache.remove(org);
     audit.record(caller, "org.policy.set", "org", org, org, describe(p));
     return view(p);
   }
 
-  /** The policy placement applies to an org's runs. */
-  @Transactional
+  private final java.util.Map<String, java.util.Map.Entry<Instant, Effective>> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The policy placement applies to an org's runs: read at most once a second per org (a change on
+   * another replica is seen within that second; on this one at once).
+   */
   public Effective effective(String org) {
+    Instant now = Instant.now();
+    java.util.Map.Entry<Instant, Effective> hit = cache.get(org);
+    if (hit != null && hit.getKey().isAfter(now.minusSeconds(1))) {
+      return hit.getValue();
+    }
+    Effective e = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> read(org));
+    cache.put(org, java.util.Map.entry(now, e));
+    return e;
+  }
+
+  private Effective read(String org) {
     OrgPolicy p = OrgPolicy.findById(org);
     if (p == null) {
       return new Effective(Set.of(), config.dataRegion(), Placement.Quota.NONE, RunPriority.NORMAL);

@@ -11,7 +11,6 @@ import io.parasol.server.run.Run;
 import io.parasol.server.run.RunState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,11 +108,8 @@ public class PlacementService {
   }
 
   /** The names of the partitions engineers may pin, in order. */
-  @Transactional
   public List<String> partitionNames() {
-    return ComputePartition.<ComputePartition>list("enabled = true order by name").stream()
-        .map(p -> p.name)
-        .toList();
+    return current().pinnable;
   }
 
   /**
@@ -121,20 +117,8 @@ public class PlacementService {
    * successful runs of the same problem (the same inputs) if any, else of any inputs, else its
    * declared expected time.
    */
-  @Transactional
   public double predictRunSeconds(String appId, String problemKey, int cores, double declared) {
-    List<Object[]> rows =
-        Run.getEntityManager()
-            .createQuery(
-                "select r.cores, r.startedAt, r.finishedAt, r.problemKey, p.speed from Run r,"
-                    + " ComputePartition p where p.name = r.partitionName and r.appId = ?1"
-                    + " and r.state = ?2 and r.startedAt is not null and r.finishedAt is not null"
-                    + " order by r.finishedAt desc",
-                Object[].class)
-            .setParameter(1, appId)
-            .setParameter(2, RunState.SUCCEEDED)
-            .setMaxResults(config.historyRuns())
-            .getResultList();
+    List<Object[]> rows = current().history(appId, this::history);
     List<RunTimeModel.Sample> same = new ArrayList<>();
     List<RunTimeModel.Sample> any = new ArrayList<>();
     for (Object[] r : rows) {
@@ -147,6 +131,24 @@ public class PlacementService {
       }
     }
     return RunTimeModel.predict(same.isEmpty() ? any : same, cores, declared);
+  }
+
+  /** An app's latest successful runs: cores, start, end, problem key, partition speed. */
+  private List<Object[]> history(String appId) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                Run.getEntityManager()
+                    .createQuery(
+                        "select r.cores, r.startedAt, r.finishedAt, r.problemKey, p.speed from Run"
+                            + " r, ComputePartition p where p.name = r.partitionName and r.appId ="
+                            + " ?1 and r.state = ?2 and r.startedAt is not null and r.finishedAt"
+                            + " is not null order by r.finishedAt desc",
+                        Object[].class)
+                    .setParameter(1, appId)
+                    .setParameter(2, RunState.SUCCEEDED)
+                    .setMaxResults(config.historyRuns())
+                    .getResultList());
   }
 
   // ---------------------------------------------------------------- the snapshot
@@ -170,14 +172,23 @@ public class PlacementService {
     final Map<String, PartitionQueue> queues;
     final Map<String, Boolean> managed;
     final Map<String, Integer> totals;
+    final List<String> pinnable;
+    final Map<String, List<Object[]>> histories = new java.util.concurrent.ConcurrentHashMap<>();
     List<Placement.Candidate> candidates;
+
+    /** An app's run history, read once per snapshot. */
+    List<Object[]> history(String appId, java.util.function.Function<String, List<Object[]>> read) {
+      return histories.computeIfAbsent(appId, read);
+    }
 
     Snapshot(
         Instant takenAt,
         List<Placement.Candidate> base,
         Map<String, PartitionQueue> queues,
         Map<String, Boolean> managed,
-        Map<String, Integer> totals) {
+        Map<String, Integer> totals,
+        List<String> pinnable) {
+      this.pinnable = pinnable;
       this.takenAt = takenAt;
       this.base = base;
       this.queues = queues;
@@ -342,6 +353,11 @@ public class PlacementService {
       q.waitSum += Duration.between((Instant) r[1], (Instant) r[2]).toMillis() / 1000.0;
       q.waits++;
     }
-    return new Snapshot(now, List.copyOf(base), queues, managed, totals);
+    List<String> pinnable = new ArrayList<>();
+    for (ComputePartition p :
+        ComputePartition.<ComputePartition>list("enabled = true order by name")) {
+      pinnable.add(p.name);
+    }
+    return new Snapshot(now, List.copyOf(base), queues, managed, totals, List.copyOf(pinnable));
   }
 }

@@ -379,6 +379,18 @@ class BillingTest {
                           "select e.transactionId from LedgerEntry e group by e.transactionId having sum(e.amount) <> 0")
                       .getResultList();
               assertTrue(unbalanced.isEmpty(), "unbalanced transactions: " + unbalanced);
+              // every account's kept balance is the sum of its entries
+              List<?> drifted =
+                  LedgerEntry.getEntityManager()
+                      .createNativeQuery(
+                          "select b.account from ledger_balance b left join (select account,"
+                              + " sum(amount) s from ledger_entry group by account) e on"
+                              + " e.account = b.account where b.balance <> coalesce(e.s, 0)"
+                              + " union select e.account from ledger_entry e left join"
+                              + " ledger_balance b on b.account = e.account where b.account is"
+                              + " null")
+                      .getResultList();
+              assertTrue(drifted.isEmpty(), "balances that drifted from their entries: " + drifted);
             });
   }
 }
