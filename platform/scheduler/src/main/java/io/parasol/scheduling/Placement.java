@@ -285,7 +285,14 @@ public final class Placement {
       Shape shape,
       double speed,
       Prices prices,
-      Load load) {}
+      Load load) {
+
+    /** This partition with another queue. */
+    public Candidate withLoad(Load other) {
+      return new Candidate(
+          partition, cluster, region, backend, status, shape, speed, prices, other);
+    }
+  }
 
   /**
    * A partition that fits, with what placement predicts there.

@@ -7,6 +7,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.io.File;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -86,6 +87,31 @@ public final class Api {
         () -> as(user).get("/api/v1/runs/" + runId).then().statusCode(200).extract().jsonPath(),
         json -> state.equals(json.getString("state")) || TERMINAL.contains(json.getString("state")),
         "run " + runId + " to be " + state);
+  }
+
+  /**
+   * Waits until each run is settled and asserts each has exactly one settlement in acme's ledger.
+   */
+  public static void assertSettledOnce(List<String> runIds) {
+    for (String id : runIds) {
+      poll(
+          Duration.ofSeconds(30),
+          () -> as("alice").get("/api/v1/runs/" + id).then().extract().path("settledAt"),
+          settled -> settled != null,
+          "run " + id + " to be settled");
+    }
+    List<String> settlements =
+        as("alice")
+            .get("/api/v1/accounts/acme/ledger?size=200")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items.findAll { it.kind == 'SETTLEMENT' }.causeId");
+    for (String id : runIds) {
+      org.junit.jupiter.api.Assertions.assertEquals(
+          1, settlements.stream().filter(id::equals).count(), "settlements of " + id);
+    }
   }
 
   public static <T> T poll(

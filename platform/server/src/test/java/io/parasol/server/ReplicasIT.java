@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,23 +132,8 @@ class ReplicasIT {
     for (String id : ids) {
       JsonPath run = Api.awaitEnd("alice", id);
       assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
-      Api.poll(
-          Duration.ofSeconds(30),
-          () -> Api.as("alice").get("/api/v1/runs/" + id).then().extract().path("settledAt"),
-          settled -> settled != null,
-          "run " + id + " to be settled");
     }
-    List<String> settlements =
-        Api.as("alice")
-            .get("/api/v1/accounts/acme/ledger?size=200")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("items.findAll { it.kind == 'SETTLEMENT' }.causeId");
-    for (String id : ids) {
-      assertEquals(1, settlements.stream().filter(id::equals).count(), "settlements of " + id);
-    }
+    Api.assertSettledOnce(ids);
   }
 
   @Test

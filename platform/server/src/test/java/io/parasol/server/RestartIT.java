@@ -9,7 +9,6 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -98,20 +97,7 @@ class RestartIT {
     kill(server, false);
     server = startServer();
 
-    Api.poll(
-        Duration.ofSeconds(30),
-        () -> Api.as("alice").get("/api/v1/runs/" + id).then().extract().path("settledAt"),
-        settled -> settled != null,
-        "the run to be settled after the restart");
-    List<String> settlements =
-        Api.as("alice")
-            .get("/api/v1/accounts/acme/ledger?size=200")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("items.findAll { it.kind == 'SETTLEMENT' }.causeId");
-    assertEquals(1, settlements.stream().filter(id::equals).count(), "settlements: " + settlements);
+    Api.assertSettledOnce(List.of(id));
   }
 
   private static Process startServer() throws IOException {

@@ -235,16 +235,7 @@ public class PlacementService {
     }
 
     private static Placement.Candidate withLoad(Placement.Candidate c, Placement.Load load) {
-      return new Placement.Candidate(
-          c.partition(),
-          c.cluster(),
-          c.region(),
-          c.backend(),
-          c.status(),
-          c.shape(),
-          c.speed(),
-          c.prices(),
-          load);
+      return c.withLoad(load);
     }
 
     /** Counts a run just placed in its partition's queue. */

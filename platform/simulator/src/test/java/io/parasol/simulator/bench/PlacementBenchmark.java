@@ -162,15 +162,7 @@ public class PlacementBenchmark {
     Placement.Load l = c.load();
     candidates.set(
         p,
-        new Placement.Candidate(
-            c.partition(),
-            c.cluster(),
-            c.region(),
-            c.backend(),
-            c.status(),
-            c.shape(),
-            c.speed(),
-            c.prices(),
+        c.withLoad(
             new Placement.Load(
                 l.totalCores(),
                 l.freeCores(),
