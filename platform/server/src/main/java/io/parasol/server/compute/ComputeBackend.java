@@ -4,6 +4,7 @@ import io.parasol.plugin.api.Allocation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -106,6 +107,34 @@ public interface ComputeBackend {
    * @throws UnavailableException with the reason when it does not
    */
   default void probe() throws UnavailableException {}
+
+  /**
+   * Work waiting in the backend's own queue that is not Parasol's, per backend partition (the Slurm
+   * partition; {@link #ANY_PARTITION} where the backend has none): what placement adds to the queue
+   * it predicts. Empty when the backend does not say.
+   *
+   * @throws UnavailableException when it cannot be asked
+   */
+  default Map<String, Pending> pending() throws UnavailableException {
+    return Map.of();
+  }
+
+  /** The key of {@link #pending()} for a backend without partitions. */
+  String ANY_PARTITION = "*";
+
+  /**
+   * Waiting work.
+   *
+   * @param jobs how many jobs (or pods) wait
+   * @param coreSeconds their cores times their time limits
+   */
+  record Pending(int jobs, double coreSeconds) {
+
+    /** This and another together. */
+    public Pending plus(Pending other) {
+      return new Pending(jobs + other.jobs, coreSeconds + other.coreSeconds);
+    }
+  }
 
   /**
    * Removes the backend's leftovers of runs that are no longer in flight.

@@ -509,6 +509,42 @@ final class KubernetesBackend implements ComputeBackend {
     }
   }
 
+  /**
+   * Pods pending in the run namespace that are not Parasol's: their CPU requests times their
+   * deadline (an hour when they have none), as one queue for the whole cluster.
+   */
+  @Override
+  public Map<String, Pending> pending() throws UnavailableException {
+    Pending sum = new Pending(0, 0);
+    try {
+      for (io.fabric8.kubernetes.api.model.Pod pod :
+          client.pods().inNamespace(settings.namespace()).list().getItems()) {
+        boolean ours =
+            pod.getMetadata().getLabels() != null
+                && PARASOL.equals(pod.getMetadata().getLabels().get(MANAGED_BY));
+        if (ours || pod.getStatus() == null || !"Pending".equals(pod.getStatus().getPhase())) {
+          continue;
+        }
+        double cores = 0;
+        for (io.fabric8.kubernetes.api.model.Container c : pod.getSpec().getContainers()) {
+          if (c.getResources() != null
+              && c.getResources().getRequests() != null
+              && c.getResources().getRequests().get("cpu") != null) {
+            cores +=
+                io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                        c.getResources().getRequests().get("cpu"))
+                    .doubleValue();
+          }
+        }
+        Long deadline = pod.getSpec().getActiveDeadlineSeconds();
+        sum = sum.plus(new Pending(1, Math.max(cores, 0.1) * (deadline == null ? 3600 : deadline)));
+      }
+    } catch (KubernetesClientException e) {
+      throw new UnavailableException("cannot list pods: " + cause(e), e);
+    }
+    return sum.jobs() == 0 ? Map.of() : Map.of(ANY_PARTITION, sum);
+  }
+
   @Override
   public int collectOrphans(Set<String> live) throws UnavailableException {
     List<Job> jobs;

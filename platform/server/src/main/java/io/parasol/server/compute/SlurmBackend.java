@@ -324,6 +324,78 @@ final class SlurmBackend implements ComputeBackend {
     }
   }
 
+  /** Jobs pending in Slurm that Parasol did not submit, per Slurm partition. */
+  @Override
+  public Map<String, Pending> pending() throws UnavailableException {
+    Map<String, Pending> pending = new java.util.HashMap<>();
+    try {
+      if (rest()) {
+        for (JsonNode job : request("GET", "/jobs", null).path("jobs")) {
+          if ("PENDING".equals(job.path("job_state").asText())
+              && !job.path("name").asText().startsWith("parasol-")) {
+            JsonNode limit = job.path("time_limit");
+            long minutes = limit.isObject() ? limit.path("number").asLong() : limit.asLong();
+            pending.merge(
+                job.path("partition").asText(),
+                new Pending(1, job.path("cpus").asInt(1) * Math.max(1, minutes) * 60.0),
+                Pending::plus);
+          }
+        }
+      } else {
+        Cli result =
+            cli(List.of(bin("squeue"), "-h", "-t", "PD", "-o", "%P|%C|%l|%j"), Map.of(), null);
+        if (result.exit() != 0) {
+          throw new UnavailableException("squeue: " + result.output().strip(), null);
+        }
+        result.output().lines().forEach(line -> pendingLine(line, pending));
+      }
+    } catch (UnavailableException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UnavailableException(e.getMessage(), e);
+    }
+    return pending;
+  }
+
+  /** Adds one line of {@code squeue -o "%P|%C|%l|%j"} to the pending work, unless it is ours. */
+  static void pendingLine(String line, Map<String, Pending> pending) {
+    String[] f = line.strip().split("\\|", 4);
+    if (f.length < 4 || f[3].startsWith("parasol-")) {
+      return;
+    }
+    try {
+      pending.merge(
+          f[0].replace("*", ""),
+          new Pending(1, Integer.parseInt(f[1]) * (double) limitSeconds(f[2])),
+          Pending::plus);
+    } catch (NumberFormatException e) {
+      // a line squeue did not format as asked: not counted
+    }
+  }
+
+  /** A Slurm time limit ({@code [D-]HH:MM:SS}, {@code MM:SS}, {@code UNLIMITED}) in seconds. */
+  static long limitSeconds(String limit) {
+    if (limit.isBlank() || limit.equals("UNLIMITED") || limit.equals("NOT_SET")) {
+      return 86_400;
+    }
+    long days = 0;
+    String rest = limit;
+    int dash = limit.indexOf('-');
+    if (dash > 0) {
+      days = Long.parseLong(limit.substring(0, dash));
+      rest = limit.substring(dash + 1);
+    }
+    String[] parts = rest.split(":");
+    long seconds = 0;
+    for (String p : parts) {
+      seconds = seconds * 60 + Long.parseLong(p);
+    }
+    if (parts.length == 2 && dash > 0) {
+      seconds *= 60; // D-HH:MM
+    }
+    return days * 86_400 + seconds;
+  }
+
   private void pollSafely() {
     try {
       poll();

@@ -357,8 +357,21 @@ public class RunDispatcher {
         token);
   }
 
+  /** Runs this replica is handing to their backends right now. */
+  private final Set<UUID> submitting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Hands a claimed run to its backend and records the job it became. */
   private void submit(Claimed c) {
+    UUID runId = c.launch().runId();
+    submitting.add(runId);
+    try {
+      doSubmit(c);
+    } finally {
+      submitting.remove(runId);
+    }
+  }
+
+  private void doSubmit(Claimed c) {
     Target target = c.target();
     UUID runId = c.launch().runId();
     ComputeBackend backend = backends.of(target.cluster(), target.kind(), target.settings());
@@ -402,8 +415,9 @@ public class RunDispatcher {
   }
 
   /**
-   * Runs claimed by a replica that died before it recorded their jobs: queued again, so another
-   * replica starts them. A run whose worker did start reports in with its token and is not here.
+   * Runs claimed by a replica that died before it recorded their jobs — or by this one, when the
+   * submission never finished — are queued again, so a replica starts them. A run whose worker did
+   * start reports in with its token and is not here.
    */
   private void recoverOrphans() {
     Instant now = Instant.now();
@@ -415,23 +429,28 @@ public class RunDispatcher {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
+              List<String> others = new ArrayList<>(alive);
+              others.remove(replicas.id());
               for (Run run :
                   Run.<Run>list(
                       "state = ?1 and jobRef is null and workerPid is null and dispatcher is not"
-                          + " null and dispatcher not in ?2 and scheduledAt < ?3",
+                          + " null and scheduledAt < ?2",
                       RunState.SCHEDULED,
-                      alive,
                       now.minus(ReplicaRegistry.DEAD_AFTER))) {
+                boolean mine = replicas.id().equals(run.dispatcher);
+                if (others.contains(run.dispatcher) || (mine && submitting.contains(run.id))) {
+                  continue; // a live replica is still on it
+                }
                 Run locked = Run.findById(run.id, LockModeType.PESSIMISTIC_WRITE);
                 if (locked.state == RunState.SCHEDULED && locked.jobRef == null) {
-                  String dead = locked.dispatcher;
+                  String why =
+                      mine
+                          ? "its submission did not finish"
+                          : "server replica " + locked.dispatcher + " stopped before submitting it";
                   locked.tokenHash = null;
                   locked.attempt--;
                   locked.dispatcher = null;
-                  RunStore.move(
-                      locked,
-                      RunState.QUEUED,
-                      "server replica " + dead + " stopped before submitting it; queued again");
+                  RunStore.move(locked, RunState.QUEUED, why + "; queued again");
                 }
               }
             });

@@ -140,6 +140,11 @@ public class ClusterHealth {
     } catch (ComputeBackend.UnavailableException | RuntimeException e) {
       LOG.debugf("orphan collection on %s failed: %s", t.name(), e.getMessage());
     }
+    try {
+      placement.backendQueue(t.name(), backend.pending());
+    } catch (ComputeBackend.UnavailableException | RuntimeException e) {
+      LOG.debugf("reading the queue of %s failed: %s", t.name(), e.getMessage());
+    }
   }
 
   /** Counts a failure of a cluster's backend seen outside a probe, such as a refused job. */

@@ -38,8 +38,11 @@ public class PlacementService {
   private final Clock clock = Clock.systemUTC();
   private volatile Snapshot snapshot;
 
-  PlacementService(PlacementConfig config) {
+  private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+  PlacementService(PlacementConfig config, com.fasterxml.jackson.databind.ObjectMapper json) {
     this.config = config;
+    this.json = json;
     Network n = new Network(link(config.defaultLink()));
     config
         .links()
@@ -83,6 +86,16 @@ public class PlacementService {
     synchronized (s) {
       return Placement.decide(need, s.candidates(), network, clock.instant());
     }
+  }
+
+  /** What each cluster's own queue holds that is not Parasol's, as its last probe found. */
+  private final Map<String, Map<String, io.parasol.server.compute.ComputeBackend.Pending>>
+      backendQueues = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Records what a cluster's own queue holds besides Parasol's runs (Slurm, Kubernetes). */
+  public void backendQueue(
+      String cluster, Map<String, io.parasol.server.compute.ComputeBackend.Pending> pending) {
+    backendQueues.put(cluster, Map.copyOf(pending));
   }
 
   /** Drops the snapshot: the registry or the price book changed. */
@@ -251,6 +264,17 @@ public class PlacementService {
     }
   }
 
+  /** The Slurm partition a partition maps to (its own name when it names none). */
+  private String slurmPartition(ComputePartition p) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode m = json.readTree(p.mapping);
+      String name = m.path("slurm").path("partition").asText(null);
+      return name == null ? p.name : name;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      return p.name;
+    }
+  }
+
   private Snapshot take(Instant now) {
     Map<String, Cluster> clusters = new HashMap<>();
     Cluster.<Cluster>listAll().forEach(c -> clusters.put(c.name, c));
@@ -329,6 +353,18 @@ public class PlacementService {
         q.queued.add(new QueueForecast.Slot(cores, predicted));
       }
       q.queuedWork += cores * predicted;
+    }
+    for (ComputePartition p : ComputePartition.<ComputePartition>listAll()) {
+      Map<String, io.parasol.server.compute.ComputeBackend.Pending> pending =
+          backendQueues.getOrDefault(p.cluster, Map.of());
+      io.parasol.server.compute.ComputeBackend.Pending own =
+          pending.getOrDefault(
+              slurmPartition(p),
+              pending.get(io.parasol.server.compute.ComputeBackend.ANY_PARTITION));
+      if (own != null && own.jobs() > 0) {
+        // other users' jobs queue there too: their work is ahead of a new run
+        queues.computeIfAbsent(p.name, k -> new PartitionQueue()).queuedWork += own.coreSeconds();
+      }
     }
     List<Object[]> started =
         Run.getEntityManager()

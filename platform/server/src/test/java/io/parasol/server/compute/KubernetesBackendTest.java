@@ -172,6 +172,50 @@ class KubernetesBackendTest {
   }
 
   @Test
+  void podsOfOthersPendingInTheNamespaceAreTheClustersOwnQueue() throws Exception {
+    String ns = "pending-ns";
+    KubernetesBackend backend =
+        new KubernetesBackend(
+            "k8s-pending",
+            settings(k8s().getMasterUrl().toString(), ns),
+            config,
+            data,
+            "http://parasol.parasol.svc:8080");
+    assertEquals(Map.of(), backend.pending());
+    for (String name : List.of("theirs", "running", "ours")) {
+      io.fabric8.kubernetes.api.model.Pod pod =
+          new io.fabric8.kubernetes.api.model.PodBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .withNamespace(ns)
+              .withLabels(
+                  name.equals("ours")
+                      ? Map.of("app.kubernetes.io/managed-by", "parasol")
+                      : Map.of())
+              .endMetadata()
+              .withNewSpec()
+              .withActiveDeadlineSeconds(600L)
+              .addNewContainer()
+              .withName("c")
+              .withImage("busybox")
+              .withNewResources()
+              .addToRequests("cpu", new Quantity("1500m"))
+              .endResources()
+              .endContainer()
+              .endSpec()
+              .withNewStatus()
+              .withPhase(name.equals("running") ? "Running" : "Pending")
+              .endStatus()
+              .build();
+      k8s().pods().inNamespace(ns).resource(pod).create();
+    }
+    // only the pending pod that is not Parasol's: 1.5 cores for its 600 s deadline
+    assertEquals(
+        Map.of(ComputeBackend.ANY_PARTITION, new ComputeBackend.Pending(1, 900.0)),
+        backend.pending());
+  }
+
+  @Test
   void aGpuJobCarriesTheAllocationTheMappingTheDeadlineAndItsLabels() {
     KubernetesBackend backend =
         new KubernetesBackend(

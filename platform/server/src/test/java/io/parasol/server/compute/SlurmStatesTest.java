@@ -40,4 +40,20 @@ class SlurmStatesTest {
     assertEquals("UNKNOWN", SlurmBackend.parseScontrol("garbage").state());
     assertEquals(-1, SlurmBackend.parseScontrol("garbage").exitCode());
   }
+
+  @Test
+  void squeueLinesOfOthersArePendingWorkPerPartitionAndTimeLimitsAreRead() {
+    java.util.Map<String, ComputeBackend.Pending> pending = new java.util.HashMap<>();
+    SlurmBackend.pendingLine("cpu*|4|1:00:00|sweep-17", pending);
+    SlurmBackend.pendingLine("cpu|2|30:00|sweep-18", pending);
+    SlurmBackend.pendingLine("gpu|8|1-00:00:00|train", pending);
+    SlurmBackend.pendingLine("cpu|16|2:00:00|parasol-0b7c-1", pending); // Parasol's own: counted
+    SlurmBackend.pendingLine("not a squeue line", pending); //             as its runs, not here
+    assertEquals(new ComputeBackend.Pending(2, 4 * 3600 + 2 * 1800.0), pending.get("cpu"));
+    assertEquals(new ComputeBackend.Pending(1, 8 * 86_400.0), pending.get("gpu"));
+    assertEquals(2, pending.size());
+    assertEquals(90, SlurmBackend.limitSeconds("1:30"));
+    assertEquals(86_400 + 3_600 * 2, SlurmBackend.limitSeconds("1-02:00"));
+    assertEquals(86_400, SlurmBackend.limitSeconds("UNLIMITED"));
+  }
 }
