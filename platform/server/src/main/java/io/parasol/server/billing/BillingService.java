@@ -329,15 +329,28 @@ public class BillingService {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public void hold(String org, UUID runId, BigDecimal amount) {
-    BillingAccount account = BillingAccount.findById(org, LockModeType.PESSIMISTIC_WRITE);
+    BillingAccount account = BillingAccount.findById(org);
     if (account == null) {
       throw new ProblemException(
           402,
           "Payment Required",
           "your organisation " + org + " has no billing account; ask an admin to open one");
     }
-    BigDecimal available = available(account);
-    if (available.compareTo(amount) < 0) {
+    if (amount.signum() <= 0) {
+      return;
+    }
+    Ledger.Posting hold =
+        new Ledger.Posting("hold:" + runId, "HOLD", org, "run", runId.toString(), "parasol")
+            .debit(Ledger.funds(org), amount)
+            .credit(Ledger.held(org), amount);
+    if (Ledger.find(hold.key).isPresent()) {
+      return;
+    }
+    Ledger.post(hold, false);
+    // The funds are checked and taken in one conditional statement, the last but one of the
+    // launch: concurrent launches of one org wait for each other only from here to the commit.
+    if (!Ledger.debitWithinLimit(org, amount)) {
+      BigDecimal available = available(account);
       BigDecimal missing = amount.subtract(available);
       throw new ProblemException(
           402,
@@ -362,12 +375,7 @@ public class BillingService {
               "currency",
               account.currency));
     }
-    if (amount.signum() > 0) {
-      Ledger.post(
-          new Ledger.Posting("hold:" + runId, "HOLD", org, "run", runId.toString(), "parasol")
-              .debit(Ledger.funds(org), amount)
-              .credit(Ledger.held(org), amount));
-    }
+    Ledger.addToBalance(Ledger.held(org), amount.negate());
   }
 
   /**

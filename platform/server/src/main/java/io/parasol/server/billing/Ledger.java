@@ -99,6 +99,14 @@ final class Ledger {
 
   /** Records a balanced posting; returns the existing transaction when the key was used before. */
   static LedgerTransaction post(Posting p) {
+    return post(p, true);
+  }
+
+  /**
+   * Records a balanced posting; with {@code balances} false the accounts' kept balances are left
+   * for the caller to move (a hold moves them last, with a condition).
+   */
+  static LedgerTransaction post(Posting p, boolean balances) {
     Optional<LedgerTransaction> existing = find(p.key);
     if (existing.isPresent()) {
       return existing.get();
@@ -126,14 +134,65 @@ final class Ledger {
         e.account = line.getKey();
         e.amount = line.getValue();
         e.persist();
-        addToBalance(line.getKey(), line.getValue());
       }
+    }
+    if (balances) {
+      // one order for every posting (by account), so that concurrent postings never wait for each
+      // other's balance rows in a cycle
+      java.util.TreeMap<String, BigDecimal> byAccount = new java.util.TreeMap<>();
+      p.lines.forEach(l -> byAccount.merge(l.getKey(), l.getValue(), BigDecimal::add));
+      byAccount.forEach(
+          (account, amount) -> {
+            if (amount.signum() != 0) {
+              addToBalance(account, amount);
+            }
+          });
     }
     return t;
   }
 
+  /**
+   * Debits a customer's funds account by {@code amount} if what is available (the credit limit less
+   * the balance) covers it, in one statement; false when it does not.
+   */
+  static boolean debitWithinLimit(String org, BigDecimal amount) {
+    var em = LedgerEntry.getEntityManager();
+    String account = funds(org);
+    int updated =
+        em.createNativeQuery(
+                "update ledger_balance set balance = balance + ?1 where account = ?2 and (select"
+                    + " a.credit_limit from billing_account a where a.org = ?3) - balance >= ?1")
+            .setParameter(1, amount)
+            .setParameter(2, account)
+            .setParameter(3, org)
+            .executeUpdate();
+    if (updated == 1) {
+      return true;
+    }
+    boolean hasRow =
+        !em.createNativeQuery("select 1 from ledger_balance where account = ?1")
+            .setParameter(1, account)
+            .getResultList()
+            .isEmpty();
+    if (hasRow) {
+      return false;
+    }
+    // no posting yet: the credit limit alone decides
+    BigDecimal limit =
+        new BigDecimal(
+            em.createNativeQuery("select credit_limit from billing_account where org = ?1")
+                .setParameter(1, org)
+                .getSingleResult()
+                .toString());
+    if (limit.compareTo(amount) < 0) {
+      return false;
+    }
+    addToBalance(account, amount);
+    return true;
+  }
+
   /** Adds to an account's kept balance, creating it on the account's first posting. */
-  private static void addToBalance(String account, BigDecimal amount) {
+  static void addToBalance(String account, BigDecimal amount) {
     var em = LedgerEntry.getEntityManager();
     int updated =
         em.createNativeQuery("update ledger_balance set balance = balance + ?1 where account = ?2")
