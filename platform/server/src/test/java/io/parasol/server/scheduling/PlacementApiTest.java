@@ -38,12 +38,19 @@ import org.junit.jupiter.api.Test;
 @Tag("db")
 class PlacementApiTest {
 
+  private static int round;
+  private String quick;
+  private String cluster;
   private HttpServer slurmrestd;
   private Path key;
 
   @BeforeEach
   void quickPartition() throws IOException {
     Fixtures.heatTransferPublished();
+    // a name of its own each time: a run another test left waiting may have moved onto the last one
+    round++;
+    quick = "quick-cpu-" + round;
+    cluster = "quick-" + round;
     slurmrestd = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     slurmrestd.createContext(
         "/",
@@ -65,7 +72,7 @@ class PlacementApiTest {
             "/api/v1/clusters",
             Map.of(
                 "name",
-                "quick",
+                cluster,
                 "region",
                 "far",
                 "site",
@@ -86,9 +93,9 @@ class PlacementApiTest {
             "/api/v1/partitions",
             Map.of(
                 "name",
-                "quick-cpu",
+                quick,
                 "cluster",
-                "quick",
+                cluster,
                 "nodeType",
                 Map.of("cores", 64, "memoryMb", 256_000),
                 "nodes",
@@ -102,15 +109,24 @@ class PlacementApiTest {
     post(
             "admin",
             "/api/v1/prices",
-            Map.of("partition", "quick-cpu", "resource", "CORE_HOUR", "unitPrice", "0.50"))
+            Map.of("partition", quick, "resource", "CORE_HOUR", "unitPrice", "0.50"))
         .statusCode(201);
   }
 
   @AfterEach
   void removeIt() throws IOException {
     as("admin").contentType("application/json").body(Map.of()).put("/api/v1/orgs/acme/policy");
-    as("admin").delete("/api/v1/partitions/quick-cpu");
-    as("admin").delete("/api/v1/clusters/quick");
+    // disabled, the partition's waiting runs (if any moved there) go elsewhere; then it can go
+    as("admin")
+        .contentType("application/json")
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/partitions/" + quick);
+    Api.poll(
+        java.time.Duration.ofSeconds(20),
+        () -> as("admin").delete("/api/v1/partitions/" + quick).statusCode(),
+        status -> status == 204 || status == 404,
+        "the partition to be deleted");
+    as("admin").delete("/api/v1/clusters/" + cluster);
     slurmrestd.stop(0);
     Files.deleteIfExists(key);
   }
@@ -133,13 +149,13 @@ class PlacementApiTest {
   void aQuoteOffersTheCandidatesWithPredictedStartFinishAndCostAndThePick() {
     JsonPath fastest = quote(heat("fastest"));
     assertEquals("fastest", fastest.getString("objective"));
-    assertEquals("quick-cpu", fastest.getString("partition"));
-    assertEquals(List.of("quick-cpu", "local"), fastest.getList("choices.partition"));
+    assertEquals(quick, fastest.getString("partition"));
+    assertEquals(List.of(quick, "local"), fastest.getList("choices.partition"));
     assertEquals(List.of(true, false), fastest.getList("choices.pick"));
     // twice as fast: half the predicted run time, and both are on the front (faster vs cheaper)
-    double quick = fastest.getDouble("choices[0].predictedRunSeconds");
-    double local = fastest.getDouble("choices[1].predictedRunSeconds");
-    assertEquals(local / 2, quick, 0.002);
+    double quickSeconds = fastest.getDouble("choices[0].predictedRunSeconds");
+    double localSeconds = fastest.getDouble("choices[1].predictedRunSeconds");
+    assertEquals(localSeconds / 2, quickSeconds, 0.002);
     assertEquals(List.of(true, true), fastest.getList("choices.front"));
     Instant quickFinish = Instant.parse(fastest.getString("choices[0].predictedFinish"));
     Instant localFinish = Instant.parse(fastest.getString("choices[1].predictedFinish"));
@@ -150,7 +166,7 @@ class PlacementApiTest {
 
     JsonPath cheapest = quote(heat("cheapest"));
     assertEquals("local", cheapest.getString("partition"));
-    assertEquals(List.of("local", "quick-cpu"), cheapest.getList("choices.partition"));
+    assertEquals(List.of("local", quick), cheapest.getList("choices.partition"));
     assertTrue(cheapest.getString("reason").startsWith("lowest predicted cost"));
 
     post("alice", "/api/v1/runs/quote", heat("soonest"))
@@ -205,7 +221,7 @@ class PlacementApiTest {
     assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
     assertEquals("local", run.getString("resources.partition"));
     assertTrue(
-        run.getString("placement.rejected.find { it.partition == 'quick-cpu' }.reason")
+        run.getString("placement.rejected.find { it.partition == '" + quick + "' }.reason")
             .startsWith("is in region far, outside the regions your organisation allows (local)"),
         run.prettify());
   }
