@@ -18,7 +18,7 @@ QUARKUS_HTTP_PORT=$PORT PARASOL_DATA_DIR="$DATA" \
   PARASOL_DEMO_USERS=true PARASOL_DEMO_MONEY=true PARASOL_PUBLISH_EXAMPLES=true PARASOL_OIDC_ENABLED=false \
   PARASOL_BILLING_SEED_ACCOUNTS_ACME_FUNDS=100000000 PARASOL_PLACEMENT_DISPATCH=false \
   QUARKUS_LOG_LEVEL=WARN \
-  java -jar platform/server/target/quarkus-app-postgres/quarkus-run.jar > "$DATA/server.log" 2>&1 &
+  java ${PARASOL_BENCH_JVM_OPTS:-} -jar platform/server/target/quarkus-app-postgres/quarkus-run.jar > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do
