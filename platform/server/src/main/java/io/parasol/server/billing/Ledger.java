@@ -230,18 +230,6 @@ final class Ledger {
     return sum.setScale(SCALE, RoundingMode.HALF_EVEN);
   }
 
-  /** The sum of an account's entries, added up from the entries themselves: for checks. */
-  static BigDecimal sumOfEntries(String account) {
-    BigDecimal sum =
-        LedgerEntry.getEntityManager()
-            .createQuery(
-                "select coalesce(sum(e.amount), 0) from LedgerEntry e where e.account = ?1",
-                BigDecimal.class)
-            .setParameter(1, account)
-            .getSingleResult();
-    return sum.setScale(SCALE, RoundingMode.HALF_EVEN);
-  }
-
   /** The sum of one transaction's entries on one account. */
   static BigDecimal sumOf(long transactionId, String account) {
     BigDecimal sum =

@@ -256,19 +256,14 @@ public class RunService {
       FormValidation validation,
       Map<String, StoredFile> files,
       int cores,
-      double wallMinutes,
+      long wallTimeSeconds,
       Optional<Accelerator> accelerator,
       Placement.Decision decision,
       Objective objective,
       RunPriority priority,
       double runSeconds,
       long inputBytes,
-      String problemKey) {
-
-    long wallTimeSeconds() {
-      return Math.max(1, Math.round(wallMinutes * 60));
-    }
-  }
+      String problemKey) {}
 
   /**
    * Checks a launch request and places it.
@@ -390,7 +385,7 @@ public class RunService {
         validation,
         files,
         cores,
-        (Double) platform.get(PlatformFields.WALL_TIME),
+        wallSeconds,
         accelerator,
         decision,
         objective,

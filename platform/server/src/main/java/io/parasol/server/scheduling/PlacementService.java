@@ -225,14 +225,13 @@ public class PlacementService {
       int total = totals.getOrDefault(c.partition(), c.shape().coresPerNode());
       double recent = q == null || q.waits == 0 ? Double.NaN : q.waitSum / q.waits;
       if (q == null) {
-        return withLoad(c, Placement.Load.idle(total));
+        return c.withLoad(Placement.Load.idle(total));
       }
       if (managed.getOrDefault(c.partition(), false)) {
         if (q.forecast == null) {
           q.forecast = QueueForecast.of(total, q.running, q.queued);
         }
-        return withLoad(
-            c,
+        return c.withLoad(
             new Placement.Load(
                 total,
                 Math.max(0, total - q.busyCores),
@@ -241,14 +240,9 @@ public class PlacementService {
                 recent,
                 q.forecast));
       }
-      return withLoad(
-          c,
+      return c.withLoad(
           Placement.Load.of(
               total, Math.max(0, total - q.busyCores), q.queuedWork, q.runningWork, recent));
-    }
-
-    private static Placement.Candidate withLoad(Placement.Candidate c, Placement.Load load) {
-      return c.withLoad(load);
     }
 
     /** Counts a run just placed in its partition's queue. */
@@ -290,7 +284,8 @@ public class PlacementService {
     Map<String, Boolean> managed = new HashMap<>();
     Map<String, Double> speeds = new HashMap<>();
     Map<String, Integer> totals = new HashMap<>();
-    for (ComputePartition p : ComputePartition.<ComputePartition>list("order by name")) {
+    List<ComputePartition> partitions = ComputePartition.list("order by name");
+    for (ComputePartition p : partitions) {
       Cluster c = clusters.get(p.cluster);
       speeds.put(p.name, p.speed);
       managed.put(p.name, c.backend != Cluster.Backend.SLURM);
@@ -354,7 +349,7 @@ public class PlacementService {
       }
       q.queuedWork += cores * predicted;
     }
-    for (ComputePartition p : ComputePartition.<ComputePartition>listAll()) {
+    for (ComputePartition p : partitions) {
       Map<String, io.parasol.server.compute.ComputeBackend.Pending> pending =
           backendQueues.getOrDefault(p.cluster, Map.of());
       io.parasol.server.compute.ComputeBackend.Pending own =
@@ -380,11 +375,7 @@ public class PlacementService {
       q.waitSum += Duration.between((Instant) r[1], (Instant) r[2]).toMillis() / 1000.0;
       q.waits++;
     }
-    List<String> pinnable = new ArrayList<>();
-    for (ComputePartition p :
-        ComputePartition.<ComputePartition>list("enabled = true order by name")) {
-      pinnable.add(p.name);
-    }
-    return new Snapshot(now, List.copyOf(base), queues, managed, totals, List.copyOf(pinnable));
+    List<String> pinnable = partitions.stream().filter(p -> p.enabled).map(p -> p.name).toList();
+    return new Snapshot(now, List.copyOf(base), queues, managed, totals, pinnable);
   }
 }
