@@ -18,6 +18,7 @@ import java.util.Map;
  * @param limits caps on what the run may produce
  * @param dependencyJars the jars of the plugins a derived app builds on, base first (or the names
  *     remote workers store them under); null or empty for other apps
+ * @param monitoring how the worker samples the run; null for the defaults
  */
 public record RunSpec(
     String runId,
@@ -29,11 +30,31 @@ public record RunSpec(
     String serverUrl,
     String token,
     Limits limits,
-    List<String> dependencyJars) {
+    List<String> dependencyJars,
+    Monitoring monitoring) {
 
   /** The dependency jars, never null. */
   public List<String> dependencies() {
     return dependencyJars == null ? List.of() : dependencyJars;
+  }
+
+  /** How the worker samples the run, never null. */
+  public Monitoring sampling() {
+    return monitoring == null ? Monitoring.DEFAULT : monitoring;
+  }
+
+  /**
+   * How the worker samples a run.
+   *
+   * @param intervalSeconds seconds between samples, at least 1
+   * @param nvidiaSmi the {@code nvidia-smi} command for GPU runs
+   * @param fpgaCommand a command printing {@code NAME VALUE} lines for the run's FPGA cards, empty
+   *     when the cluster has none
+   */
+  public record Monitoring(double intervalSeconds, String nvidiaSmi, List<String> fpgaCommand) {
+
+    /** Every 5 s, {@code nvidia-smi} from the path, no FPGA sampler. */
+    public static final Monitoring DEFAULT = new Monitoring(5, "nvidia-smi", List.of());
   }
 
   /**

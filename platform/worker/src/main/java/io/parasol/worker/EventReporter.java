@@ -2,6 +2,7 @@ package io.parasol.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parasol.protocol.MetricFrame;
 import io.parasol.protocol.RunEvent;
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class EventReporter implements AutoCloseable {
 
   private static final int MAX_BATCH = 500;
+  private static final int MAX_FRAMES = 100;
   // About a minute of retries with capped back-off: long enough to ride out a server restart.
   private static final int ATTEMPTS = 15;
 
@@ -34,6 +36,8 @@ final class EventReporter implements AutoCloseable {
   private final String base;
   private final String token;
   private final LinkedBlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>(100_000);
+  // About an hour of frames at one a second, should the server be unreachable for a while.
+  private final LinkedBlockingQueue<MetricFrame> frames = new LinkedBlockingQueue<>(3_600);
   private final AtomicBoolean cancelled;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Thread sender;
@@ -54,10 +58,18 @@ final class EventReporter implements AutoCloseable {
     return queue.offer(event);
   }
 
+  /** Queues a metric frame; drops the oldest when the queue is full. */
+  void offerFrame(MetricFrame frame) {
+    while (!frames.offer(frame)) {
+      frames.poll();
+    }
+  }
+
   /** Sends a final event after everything queued, synchronously. */
   void finish(RunEvent event) throws IOException, InterruptedException {
     closing.set(true);
     sender.join(TimeUnit.SECONDS.toMillis(30));
+    sendFrames();
     List<RunEvent> rest = new ArrayList<>();
     queue.drainTo(rest);
     rest.add(event);
@@ -80,6 +92,7 @@ final class EventReporter implements AutoCloseable {
     while (!closing.get() || !queue.isEmpty()) {
       try {
         RunEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+        sendFrames();
         if (first == null) {
           continue;
         }
@@ -92,6 +105,27 @@ final class EventReporter implements AutoCloseable {
         return;
       } catch (IOException e) {
         System.err.println("parasol-worker: could not report events: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Sends the queued frames, in batches; a refused batch is dropped, not retried. */
+  private void sendFrames() throws InterruptedException {
+    while (!frames.isEmpty()) {
+      List<MetricFrame> batch = new ArrayList<>();
+      frames.drainTo(batch, MAX_FRAMES);
+      try {
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(base + "/samples"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(batch)))
+                .build();
+        send(request);
+      } catch (IOException e) {
+        System.err.println("parasol-worker: could not report samples: " + e.getMessage());
+        return;
       }
     }
   }

@@ -74,7 +74,8 @@ final class RemoteRun {
             serverUrl,
             token,
             remote.limits(),
-            dependencies);
+            dependencies,
+            remote.monitoring());
     Path spec = runDir.resolve("spec.json");
     json.writeValue(spec.toFile(), local);
     return spec;

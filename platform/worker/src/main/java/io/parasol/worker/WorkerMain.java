@@ -9,10 +9,15 @@ import io.parasol.plugin.api.RunInputs;
 import io.parasol.plugin.api.SimulationApp;
 import io.parasol.protocol.AppDescriptor;
 import io.parasol.protocol.Json;
+import io.parasol.protocol.MetricFrame;
 import io.parasol.protocol.RunEvent;
 import io.parasol.protocol.RunSpec;
 import io.parasol.protocol.VerificationReport;
 import io.parasol.protocol.VerificationReport.Check;
+import io.parasol.worker.monitor.CommandSampler;
+import io.parasol.worker.monitor.DeviceSampler;
+import io.parasol.worker.monitor.Monitor;
+import io.parasol.worker.monitor.NvidiaSmiSampler;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -20,10 +25,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -198,7 +206,8 @@ public final class WorkerMain {
               allocation,
               synchronizedSink(events),
               new AtomicBoolean(),
-              1024 * 1024);
+              1024 * 1024,
+              null);
       Check selfTestCheck;
       try {
         loaded.app().solver().run(context);
@@ -344,18 +353,28 @@ public final class WorkerMain {
       Map<String, Path> files = new HashMap<>();
       spec.files().forEach((field, name) -> files.put(field, inputsDir.resolve(name)));
       Consumer<RunEvent> sink = reporter::offer;
+      RunInputs inputs = new RunInputs(validation.values(), files);
+      Monitor monitor = monitor(spec, reporter);
       WorkerRunContext context =
           new WorkerRunContext(
-              new RunInputs(validation.values(), files),
+              inputs,
               workDir,
               outputs,
               spec.allocation(),
               sink,
               cancelled,
-              spec.limits().maxLogBytes());
-      reporter.offer(RunEvent.of(RunEvent.Type.STARTED, "solver started"));
-      RunEvent outcome;
+              spec.limits().maxLogBytes(),
+              monitor);
       try {
+        monitor.problemSize(loaded.app().problemSize(inputs));
+      } catch (RuntimeException | LinkageError e) {
+        reporter.offer(
+            RunEvent.log("WARN", "the app's problemSize failed: " + PluginHost.rootMessage(e)));
+      }
+      reporter.offer(RunEvent.of(RunEvent.Type.STARTED, "solver started"));
+      monitor.start();
+      RunEvent outcome;
+      try (monitor) {
         loaded.app().solver().run(context);
         outcome = cancelled.get() ? RunEvent.of(RunEvent.Type.CANCELLED, "cancelled") : null;
       } catch (RunCancelledException e) {
@@ -408,6 +427,36 @@ public final class WorkerMain {
     }
     return RunEvent.of(
         RunEvent.Type.SUCCEEDED, "finished with " + files.size() + " output file(s)");
+  }
+
+  /** The run's monitor: the process tree, the GPU and FPGA samplers that apply, every interval. */
+  private static Monitor monitor(RunSpec spec, EventReporter reporter) {
+    RunSpec.Monitoring settings = spec.sampling();
+    List<DeviceSampler> samplers = new ArrayList<>();
+    samplers.add(
+        new NvidiaSmiSampler(
+            settings.nvidiaSmi() == null ? "nvidia-smi" : settings.nvidiaSmi(),
+            System.getenv("CUDA_VISIBLE_DEVICES")));
+    if (settings.fpgaCommand() != null && !settings.fpgaCommand().isEmpty()) {
+      samplers.add(
+          new CommandSampler(
+              "FPGA",
+              settings.fpgaCommand(),
+              Set.of(MetricFrame.FPGA_UTILISATION, MetricFrame.FPGA_UTILISATION_MIN)));
+    }
+    ServiceLoader.load(DeviceSampler.class, WorkerMain.class.getClassLoader())
+        .forEach(samplers::add);
+    Allocation allocation = spec.allocation();
+    String kind =
+        allocation.accelerators().isEmpty() ? null : allocation.accelerators().get(0).kind().name();
+    long millis = Math.round(Math.max(1, settings.intervalSeconds()) * 1000);
+    return Monitor.forThisProcess(
+        allocation.cores(),
+        allocation.memoryMb(),
+        kind,
+        samplers,
+        Duration.ofMillis(millis),
+        reporter::offerFrame);
   }
 
   // ---------------------------------------------------------------- helpers

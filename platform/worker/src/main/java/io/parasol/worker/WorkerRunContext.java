@@ -5,6 +5,7 @@ import io.parasol.plugin.api.LogLevel;
 import io.parasol.plugin.api.RunContext;
 import io.parasol.plugin.api.RunInputs;
 import io.parasol.protocol.RunEvent;
+import io.parasol.worker.monitor.Monitor;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * The worker's {@link RunContext}: turns the solver's calls into queued events, and caps how many
- * log bytes a solver may produce. Nothing here does I/O on the solver's thread, so the sandbox
- * never sees plugin frames on a privileged path.
+ * log bytes a solver may produce. Progress and solver metrics also go to the run's {@link Monitor}
+ * (when there is one), which reports them in its samples. Nothing here does I/O on the solver's
+ * thread, so the sandbox never sees plugin frames on a privileged path.
  */
 final class WorkerRunContext implements RunContext {
 
@@ -28,6 +30,7 @@ final class WorkerRunContext implements RunContext {
   private final long maxLogBytes;
   private final AtomicLong logBytes = new AtomicLong();
   private final AtomicBoolean logTruncated = new AtomicBoolean();
+  private final Monitor monitor;
 
   WorkerRunContext(
       RunInputs inputs,
@@ -36,7 +39,9 @@ final class WorkerRunContext implements RunContext {
       Allocation allocation,
       Consumer<RunEvent> sink,
       AtomicBoolean cancelled,
-      long maxLogBytes) {
+      long maxLogBytes,
+      Monitor monitor) {
+    this.monitor = monitor;
     this.inputs = inputs;
     this.workDir = workDir;
     this.outputDir = outputDir;
@@ -71,7 +76,11 @@ final class WorkerRunContext implements RunContext {
     if (!Double.isFinite(fraction)) {
       return;
     }
-    sink.accept(RunEvent.progress(Math.max(0, Math.min(1, fraction)), truncate(message)));
+    double clamped = Math.max(0, Math.min(1, fraction));
+    if (monitor != null) {
+      monitor.progress(clamped);
+    }
+    sink.accept(RunEvent.progress(clamped, truncate(message)));
   }
 
   @Override
@@ -79,7 +88,11 @@ final class WorkerRunContext implements RunContext {
     if (name == null || name.isBlank() || name.length() > 100 || !Double.isFinite(value)) {
       return;
     }
-    sink.accept(RunEvent.metric(name, value));
+    if (monitor != null) {
+      monitor.solverMetric(name, value);
+    } else {
+      sink.accept(RunEvent.metric(name, value));
+    }
   }
 
   @Override

@@ -61,4 +61,18 @@ public interface SimulationApp extends ExtensionPoint {
   default boolean resubmittable() {
     return true;
   }
+
+  /**
+   * The size of the problem these inputs describe, in the app's own unit (grid cells × time steps,
+   * elements, nets...). The platform learns each app's expected progress rate as a function of
+   * problem size and cores, and tells an engineer when a run is slower than that. It is called in
+   * the worker at the start of a run, must be cheap and must not read input files.
+   *
+   * @param inputs the validated inputs of a run
+   * @return a positive size, or {@code 0} when the app does not say (the default)
+   * @since 1.2
+   */
+  default double problemSize(RunInputs inputs) {
+    return 0;
+  }
 }

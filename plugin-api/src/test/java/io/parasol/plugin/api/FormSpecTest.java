@@ -133,7 +133,7 @@ class FormSpecTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> ResourceProfile.cpu(4, 2, 8, 100, java.time.Duration.ofMinutes(1)));
-    assertEquals("1.1.0", PluginApi.version());
+    assertEquals("1.2.0", PluginApi.version());
   }
 
   private static String only(FormValidation v) {

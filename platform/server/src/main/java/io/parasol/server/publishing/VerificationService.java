@@ -76,6 +76,9 @@ public class VerificationService {
             Thread.currentThread().interrupt();
             return;
           }
+          io.micrometer.core.instrument.Metrics.counter(
+                  "parasol.verifications", "outcome", report.passed() ? "passed" : "failed")
+              .increment();
           done.accept(report);
         });
   }

@@ -171,6 +171,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "started_at")
   public Instant startedAt;
 
+  /** The problem size the app reported for the inputs, for its performance model; null if none. */
+  @Column(name = "problem_size")
+  public Double problemSize;
+
   @Column(name = "finished_at")
   public Instant finishedAt;
 

@@ -80,6 +80,7 @@ public class RunDispatcher {
   @Inject ReplicaRegistry replicas;
   @Inject OrgPolicyService policies;
   @Inject PlacementConfig placementConfig;
+  @Inject io.parasol.server.monitoring.MonitoringService monitoring;
 
   /** How many waiting runs of one partition one round plans. */
   static final int QUEUE_WINDOW = 500;
@@ -688,7 +689,8 @@ public class RunDispatcher {
                   config.maxOutputFiles()),
               RunStore.dependencyShas(run).stream()
                   .map(sha -> publishing.jarPath(sha).toString())
-                  .toList());
+                  .toList(),
+              monitoring.workerSettings());
       json.writeValue(runDir.resolve("spec.json").toFile(), spec);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the run spec: " + e.getMessage(), e);

@@ -563,6 +563,119 @@ public class RunService {
     return get(caller, id);
   }
 
+  // ---------------------------------------------------------------- monitoring
+
+  /** What monitoring needs of a run the caller may read. */
+  @Transactional
+  public RunViews.MonitoredRun monitored(Caller caller, UUID id) {
+    return RunViews.MonitoredRun.of(read(caller, id));
+  }
+
+  /** What monitoring needs of a run, for the server's own use. */
+  @Transactional
+  public Optional<RunViews.MonitoredRun> monitored(UUID id) {
+    return Run.<Run>findByIdOptional(id).map(RunViews.MonitoredRun::of);
+  }
+
+  /** Records the problem size a run's app reported, once. */
+  @Transactional
+  public void recordProblemSize(UUID id, double size) {
+    Run.update("problemSize = ?1 where id = ?2 and problemSize is null", size, id);
+  }
+
+  /** How many runs are in each state. */
+  @Transactional
+  public Map<RunState, Long> countsByState() {
+    Map<RunState, Long> counts = new java.util.EnumMap<>(RunState.class);
+    for (RunState state : RunState.values()) {
+      counts.put(state, 0L);
+    }
+    Run.getEntityManager()
+        .createQuery("select r.state, count(r) from Run r group by r.state", Object[].class)
+        .getResultList()
+        .forEach(row -> counts.put((RunState) row[0], (Long) row[1]));
+    return counts;
+  }
+
+  /** How many runs wait in each partition's queue. */
+  @Transactional
+  public Map<String, Long> queuedByPartition() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    Run.getEntityManager()
+        .createQuery(
+            "select r.partitionName, count(r) from Run r where r.state = ?1 group by r.partitionName",
+            Object[].class)
+        .setParameter(1, RunState.QUEUED)
+        .getResultList()
+        .forEach(row -> counts.put((String) row[0], (Long) row[1]));
+    return counts;
+  }
+
+  /** When an app's latest successful run finished, if any did. */
+  @Transactional
+  public Optional<Instant> latestSuccess(String appId) {
+    return Optional.ofNullable(
+        Run.getEntityManager()
+            .createQuery(
+                "select max(r.finishedAt) from Run r where r.appId = ?1 and r.state = ?2",
+                Instant.class)
+            .setParameter(1, appId)
+            .setParameter(2, RunState.SUCCEEDED)
+            .getSingleResult());
+  }
+
+  /** Runs that ended before {@code cutoff}, oldest first, at most {@code max}. */
+  @Transactional
+  public List<UUID> endedBefore(Instant cutoff, Instant after, int max) {
+    return Run.getEntityManager()
+        .createQuery(
+            "select r.id from Run r where r.finishedAt < ?1 and r.finishedAt >= ?2"
+                + " order by r.finishedAt",
+            UUID.class)
+        .setParameter(1, cutoff)
+        .setParameter(2, after)
+        .setMaxResults(max)
+        .getResultList();
+  }
+
+  /**
+   * Runs whose solver started before {@code cutoff} that have not ended or ended after {@code
+   * endedAfter}.
+   */
+  @Transactional
+  public List<UUID> startedBefore(Instant cutoff, Instant endedAfter) {
+    return Run.getEntityManager()
+        .createQuery(
+            "select r.id from Run r where r.startedAt < ?1"
+                + " and (r.finishedAt is null or r.finishedAt >= ?2)",
+            UUID.class)
+        .setParameter(1, cutoff)
+        .setParameter(2, endedAfter)
+        .getResultList();
+  }
+
+  /** An app's most recent successful runs, for its performance model. */
+  @Transactional
+  public List<RunViews.CompletedRun> succeeded(String appId, int max) {
+    List<Run> runs =
+        Run.<Run>find(
+                "appId = ?1 and state = ?2 and startedAt is not null and finishedAt is not null"
+                    + " order by finishedAt desc",
+                appId,
+                RunState.SUCCEEDED)
+            .page(0, max)
+            .list();
+    return runs.stream()
+        .map(
+            r ->
+                new RunViews.CompletedRun(
+                    r.problemSize == null ? 0 : r.problemSize,
+                    r.cores,
+                    java.time.Duration.between(r.startedAt, r.finishedAt).toMillis() / 1000.0))
+        .filter(r -> r.seconds() > 0)
+        .toList();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A run the caller may read; an admin reading another org's run is audited. */

@@ -178,4 +178,63 @@ public final class RunViews {
    */
   public record Output(
       String name, long sizeBytes, String sha256, String contentType, String href) {}
+
+  /**
+   * What monitoring needs to know about a run.
+   *
+   * @param id the run
+   * @param org the org that launched it
+   * @param appId the app
+   * @param partition the partition it was placed on
+   * @param cores allocated cores
+   * @param memoryMb memory limit in MiB
+   * @param cardKind the accelerator kind, or null
+   * @param cards allocated accelerator cards
+   * @param wallTimeSeconds the wall-time limit
+   * @param predictedRunSeconds the predicted run time, or null
+   * @param state its state
+   * @param startedAt when its solver started, or null
+   * @param problemSize the problem size the app reported, or null
+   */
+  public record MonitoredRun(
+      UUID id,
+      String org,
+      String appId,
+      String partition,
+      int cores,
+      long memoryMb,
+      String cardKind,
+      int cards,
+      long wallTimeSeconds,
+      Double predictedRunSeconds,
+      RunState state,
+      Instant startedAt,
+      Double problemSize) {
+
+    static MonitoredRun of(Run run) {
+      return new MonitoredRun(
+          run.id,
+          run.org,
+          run.appId,
+          run.partitionName,
+          run.cores,
+          run.memoryMb,
+          run.acceleratorKind == null ? null : run.acceleratorKind.name(),
+          run.acceleratorCount,
+          run.wallTimeSeconds,
+          run.predictedRunSeconds,
+          run.state,
+          run.startedAt,
+          run.problemSize);
+    }
+  }
+
+  /**
+   * A run that finished well, as the performance model learns from it.
+   *
+   * @param problemSize the problem size, 0 when the app reports none
+   * @param cores its cores
+   * @param seconds from the solver's start to the end
+   */
+  public record CompletedRun(double problemSize, int cores, double seconds) {}
 }

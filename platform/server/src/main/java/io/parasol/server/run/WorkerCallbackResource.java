@@ -49,6 +49,8 @@ public class WorkerCallbackResource {
       @PathParam("id") UUID id,
       @HeaderParam("Authorization") String authorization,
       List<RunEvent> events) {
+    io.micrometer.core.instrument.Metrics.counter("parasol.worker.callbacks", "kind", "events")
+        .increment();
     return new EventsAnswer(callbacks.ingest(id, bearer(authorization), events));
   }
 
@@ -112,7 +114,8 @@ public class WorkerCallbackResource {
     return Response.noContent().build();
   }
 
-  private static String bearer(String authorization) {
+  /** The token of a {@code Bearer} Authorization header, or null. */
+  public static String bearer(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }

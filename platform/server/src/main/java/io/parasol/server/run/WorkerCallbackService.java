@@ -1,6 +1,7 @@
 package io.parasol.server.run;
 
 import io.parasol.protocol.Json;
+import io.parasol.protocol.MetricFrame;
 import io.parasol.protocol.RunEvent;
 import io.parasol.protocol.RunSpec;
 import io.parasol.server.common.Hashing;
@@ -37,19 +38,21 @@ import java.util.UUID;
 public class WorkerCallbackService implements ComputeBackend.Listener {
 
   static final int MAX_EVENTS_PER_CALL = 1000;
-  static final long MAX_METRIC_SAMPLES = 100_000;
 
   private final DataDirectory data;
   private final ComputeConfig config;
   private final RunSettlement settlement;
   private final PublishingService publishing;
+  private final jakarta.enterprise.event.Event<MetricsReported> metricsReported;
 
   WorkerCallbackService(
       DataDirectory data,
       ComputeConfig config,
       RunSettlement settlement,
-      PublishingService publishing) {
+      PublishingService publishing,
+      jakarta.enterprise.event.Event<MetricsReported> metricsReported) {
     this.publishing = publishing;
+    this.metricsReported = metricsReported;
     this.data = data;
     this.config = config;
     this.settlement = settlement;
@@ -73,66 +76,77 @@ public class WorkerCallbackService implements ComputeBackend.Listener {
       throw ProblemException.invalid(
           "events", "must be a list of at most " + MAX_EVENTS_PER_CALL + " events");
     }
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () -> {
-              Run run = authorised(runId, token, true);
-              long metrics = -1;
-              StringBuilder log = new StringBuilder();
-              for (RunEvent event : events) {
-                if (event == null || event.type() == null) {
-                  continue;
-                }
-                switch (event.type()) {
-                  case STARTED -> {
-                    if (run.state == RunState.SCHEDULED) {
-                      run.startedAt = Instant.now();
-                      RunStore.move(run, RunState.RUNNING, "solver started");
+    List<MetricFrame> legacyMetrics = new java.util.ArrayList<>();
+    RunState state =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Run run = authorised(runId, token, true);
+                  StringBuilder log = new StringBuilder();
+                  for (RunEvent event : events) {
+                    if (event == null || event.type() == null) {
+                      continue;
+                    }
+                    switch (event.type()) {
+                      case STARTED -> {
+                        if (run.state == RunState.SCHEDULED) {
+                          run.startedAt = Instant.now();
+                          RunStore.move(run, RunState.RUNNING, "solver started");
+                        }
+                      }
+                      case PROGRESS -> {
+                        if (event.progress() != null && Double.isFinite(event.progress())) {
+                          run.progress = Math.max(0, Math.min(1, event.progress()));
+                          run.progressMessage = clip(event.message(), 500);
+                        }
+                      }
+                      case LOG ->
+                          log.append(event.at() == null ? Instant.now() : event.at())
+                              .append(' ')
+                              .append(clip(event.level(), 8).toUpperCase(Locale.ROOT))
+                              .append(' ')
+                              .append(clip(event.message(), 4000).replace('\n', ' '))
+                              .append('\n');
+                      case METRIC -> {
+                        if (event.metric() != null
+                            && event.value() != null
+                            && Double.isFinite(event.value())) {
+                          legacyMetrics.add(
+                              new MetricFrame(
+                                  event.at() == null ? Instant.now() : event.at(),
+                                  java.util.Map.of(
+                                      MetricFrame.SOLVER + clip(event.metric(), 50), event.value()),
+                                  null));
+                        }
+                      }
+                      case SUCCEEDED ->
+                          finish(run, RunState.SUCCEEDED, event.message(), "finished");
+                      case FAILED ->
+                          finish(run, RunState.FAILED, event.message(), "the solver failed");
+                      case CANCELLED ->
+                          finish(run, RunState.CANCELLED, event.message(), "cancelled");
+                      default -> {}
+                    }
+                    if (run.state.isTerminal()) {
+                      break;
                     }
                   }
-                  case PROGRESS -> {
-                    if (event.progress() != null && Double.isFinite(event.progress())) {
-                      run.progress = Math.max(0, Math.min(1, event.progress()));
-                      run.progressMessage = clip(event.message(), 500);
-                    }
-                  }
-                  case LOG ->
-                      log.append(event.at() == null ? Instant.now() : event.at())
-                          .append(' ')
-                          .append(clip(event.level(), 8).toUpperCase(Locale.ROOT))
-                          .append(' ')
-                          .append(clip(event.message(), 4000).replace('\n', ' '))
-                          .append('\n');
-                  case METRIC -> {
-                    if (metrics < 0) {
-                      metrics = RunMetric.count("runId", run.id);
-                    }
-                    if (metrics < MAX_METRIC_SAMPLES
-                        && event.metric() != null
-                        && event.value() != null
-                        && Double.isFinite(event.value())) {
-                      RunMetric m = new RunMetric();
-                      m.runId = run.id;
-                      m.name = clip(event.metric(), 100);
-                      m.at = event.at() == null ? Instant.now() : event.at();
-                      m.value = event.value();
-                      m.persist();
-                      metrics++;
-                    }
-                  }
-                  case SUCCEEDED -> finish(run, RunState.SUCCEEDED, event.message(), "finished");
-                  case FAILED -> finish(run, RunState.FAILED, event.message(), "the solver failed");
-                  case CANCELLED -> finish(run, RunState.CANCELLED, event.message(), "cancelled");
-                  default -> {}
-                }
-                if (run.state.isTerminal()) {
-                  break;
-                }
-              }
-              appendLog(run.id, log);
-              return run.state;
-            });
+                  appendLog(run.id, log);
+                  return run.state;
+                });
+    if (!legacyMetrics.isEmpty()) {
+      metricsReported.fire(new MetricsReported(runId, legacyMetrics));
+    }
+    return state;
   }
+
+  /**
+   * Solver metrics a worker sent as events (workers before sampling did); monitoring stores them.
+   *
+   * @param runId the run
+   * @param frames one frame per metric event
+   */
+  public record MetricsReported(UUID runId, List<MetricFrame> frames) {}
 
   /**
    * The spec of a run for a worker on a remote backend: as the local worker gets it, with the
@@ -155,9 +169,44 @@ public class WorkerCallbackService implements ComputeBackend.Listener {
           spec.limits(),
           java.util.stream.IntStream.range(0, spec.dependencies().size())
               .mapToObj(i -> "dependency-" + i + ".jar")
-              .toList());
+              .toList(),
+          spec.monitoring());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The run a worker reports samples for, when its token is valid (401 otherwise), with the token's
+   * hash so that the caller may cache the check. Read without a lock: samples change nothing on the
+   * run.
+   */
+  public SampleGrant authorisedForSamples(UUID runId, String token) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Run run = authorised(runId, token, false);
+              return new SampleGrant(
+                  RunViews.MonitoredRun.of(run), run.tokenHash, run.tokenExpiresAt);
+            });
+  }
+
+  /**
+   * A checked run token.
+   *
+   * @param run the run
+   * @param tokenHash the SHA-256 of its token
+   * @param expiresAt when the token expires
+   */
+  public record SampleGrant(RunViews.MonitoredRun run, String tokenHash, Instant expiresAt) {
+
+    /** Whether {@code token} is this run's and has not expired. */
+    public boolean accepts(String token) {
+      return token != null
+          && expiresAt.isAfter(Instant.now())
+          && MessageDigest.isEqual(
+              tokenHash.getBytes(StandardCharsets.US_ASCII),
+              Hashing.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
     }
   }
 

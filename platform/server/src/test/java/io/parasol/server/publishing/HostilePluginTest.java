@@ -58,7 +58,7 @@ class HostilePluginTest {
     assertFails(
         PluginJars.variant(tmp, "ok", "4.0.1", Map.of("Plugin-Requires", ">=2.0.0")),
         "compatibility",
-        "does not accept this platform's plugin API 1.1.0");
+        "does not accept this platform's plugin API 1.2.0");
   }
 
   @Test
@@ -66,7 +66,7 @@ class HostilePluginTest {
     assertFails(
         PluginJars.variant(tmp, "ok", "4.0.2", Map.of("Plugin-Requires", ">=0.9.0 & <1.1.0")),
         "compatibility",
-        "does not accept this platform's plugin API 1.1.0");
+        "does not accept this platform's plugin API 1.2.0");
   }
 
   @Test
