@@ -118,7 +118,7 @@ public class MonitoringResource {
     Duration every = half.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : half;
     return Multi.createFrom()
         .ticks()
-        .startingAfter(Duration.ZERO)
+        .startingAfter(Duration.ofMillis(10))
         .every(every)
         .onOverflow()
         .drop()

@@ -135,6 +135,14 @@ public class HeatTransferApp implements SimulationApp {
     return this::solve;
   }
 
+  /** Grid cells × explicit time steps: the work of one run. */
+  @Override
+  public double problemSize(RunInputs inputs) {
+    Plate plate = plate(inputs);
+    double steps = Math.ceil(plate.duration() / plate.stableTimeStep());
+    return (double) plate.nx() * plate.ny() * steps;
+  }
+
   static Plate plate(RunInputs in) {
     double diffusivity;
     if ("custom".equals(in.text("material"))) {
