@@ -540,6 +540,32 @@ class AccessMatrixTest {
             403,
             403,
             200));
+    for (String monitoring : List.of("metrics", "findings", "performance", "metrics/stream")) {
+      rows.add(
+          new Row(
+              "GET",
+              "/api/v1/runs/{id}/" + monitoring,
+              "/api/v1/runs/" + aliceRun + "/" + monitoring,
+              NONE,
+              401,
+              200,
+              404,
+              403,
+              403,
+              200));
+    }
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/apps/{appId}/performance-model",
+            "/api/v1/apps/heat-transfer/performance-model",
+            NONE,
+            401,
+            200,
+            200,
+            200,
+            200,
+            200));
     rows.add(
         new Row(
             "GET",
@@ -647,6 +673,18 @@ class AccessMatrixTest {
             "/api/v1/worker/runs/{id}/events",
             "/api/v1/worker/runs/" + aliceRun + "/events",
             json(events),
+            401,
+            401,
+            401,
+            401,
+            401,
+            401));
+    rows.add(
+        new Row(
+            "POST",
+            "/api/v1/worker/runs/{id}/samples",
+            "/api/v1/worker/runs/" + aliceRun + "/samples",
+            json(List.of()),
             401,
             401,
             401,
