@@ -1,20 +1,19 @@
--- Monitoring: sampled series per run (raw and downsampled), findings, per-app performance models.
+-- Monitoring: sampled frames per run (raw and downsampled), findings, per-app performance models.
 
-create table run_sample (
-    run_id       uuid             not null,
-    name         varchar(64)      not null,
+-- One row per sampling instant of a run (a frame): the metric names, comma-separated, and their
+-- values as big-endian IEEE 754 doubles in the same order (NaN: the worker could not read it).
+-- A row per frame rather than per value keeps ingestion of thousands of runs cheap.
+create table run_frame (
+    run_id       uuid          not null,
     at           timestamp with time zone not null,
-    -- null: the worker could not read the metric at that instant (reported unavailable)
-    val          double precision,
-    -- 0 for a raw sample; otherwise the mean over this many seconds from "at"
-    step_seconds integer          not null default 0
+    -- 0 for a raw frame; otherwise the means over this many seconds from "at"
+    step_seconds integer       not null default 0,
+    names        varchar(16000) not null,
+    vals         bytea         not null
 );
-create index run_sample_series on run_sample (run_id, name, at);
+create index run_frame_run on run_frame (run_id, at);
 
--- Solver metrics kept before sampling existed become series with the solver prefix.
-insert into run_sample (run_id, name, at, val, step_seconds)
-    select run_id, substring('solver.' || name, 1, 64), at, val, 0 from run_metric;
-drop table run_metric;
+-- run_metric (solver metrics as events, before sampling) is kept as it was and no longer written.
 
 alter table run add column problem_size double precision;
 

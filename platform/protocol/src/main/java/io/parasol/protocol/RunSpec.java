@@ -50,11 +50,14 @@ public record RunSpec(
    * @param nvidiaSmi the {@code nvidia-smi} command for GPU runs
    * @param fpgaCommand a command printing {@code NAME VALUE} lines for the run's FPGA cards, empty
    *     when the cluster has none
+   * @param reportSeconds the worker sends its samples at most this often (the ones taken since the
+   *     last report in one call); 0 sends each sample as it is taken
    */
-  public record Monitoring(double intervalSeconds, String nvidiaSmi, List<String> fpgaCommand) {
+  public record Monitoring(
+      double intervalSeconds, String nvidiaSmi, List<String> fpgaCommand, double reportSeconds) {
 
-    /** Every 5 s, {@code nvidia-smi} from the path, no FPGA sampler. */
-    public static final Monitoring DEFAULT = new Monitoring(5, "nvidia-smi", List.of());
+    /** Every 5 s, {@code nvidia-smi} from the path, no FPGA sampler, reports every 2 s at most. */
+    public static final Monitoring DEFAULT = new Monitoring(5, "nvidia-smi", List.of(), 2);
   }
 
   /**

@@ -109,8 +109,25 @@ final class EventReporter implements AutoCloseable {
     }
   }
 
-  /** Sends the queued frames, in batches; a refused batch is dropped, not retried. */
+  /** How often frames are sent at most; set by the worker from the run spec. */
+  private volatile long reportNanos;
+
+  private long lastReport;
+
+  /** Sends queued frames at most this often (the samples taken meanwhile go in one call). */
+  void reportEvery(java.time.Duration interval) {
+    reportNanos = Math.max(0, interval.toNanos());
+  }
+
+  /**
+   * Sends the queued frames, in batches, when the report interval has passed (always when closing);
+   * a refused batch is dropped, not retried.
+   */
   private void sendFrames() throws InterruptedException {
+    if (frames.isEmpty() || (!closing.get() && System.nanoTime() - lastReport < reportNanos)) {
+      return;
+    }
+    lastReport = System.nanoTime();
     while (!frames.isEmpty()) {
       List<MetricFrame> batch = new ArrayList<>();
       frames.drainTo(batch, MAX_FRAMES);

@@ -450,6 +450,8 @@ public final class WorkerMain {
     String kind =
         allocation.accelerators().isEmpty() ? null : allocation.accelerators().get(0).kind().name();
     long millis = Math.round(Math.max(1, settings.intervalSeconds()) * 1000);
+    reporter.reportEvery(
+        Duration.ofMillis(Math.round(Math.max(0, settings.reportSeconds()) * 1000)));
     return Monitor.forThisProcess(
         allocation.cores(),
         allocation.memoryMb(),

@@ -102,7 +102,14 @@ public class FindingService {
         holding.stream().filter(c -> !window.open.contains(c.rule())).toList();
     List<String> cleared = window.open.stream().filter(r -> !rules.contains(r)).toList();
     List<FindingRules.Condition> refresh =
-        holding.stream().filter(c -> window.open.contains(c.rule())).toList();
+        holding.stream()
+            .filter(c -> window.open.contains(c.rule()))
+            .filter(
+                c ->
+                    Duration.between(window.refreshed.getOrDefault(c.rule(), Instant.EPOCH), now)
+                            .compareTo(REFRESH)
+                        >= 0)
+            .toList();
     if (opened.isEmpty() && cleared.isEmpty() && refresh.isEmpty()) {
       return;
     }
@@ -128,7 +135,7 @@ public class FindingService {
               for (FindingRules.Condition c : refresh) {
                 RunFinding f =
                     RunFinding.find("runId = ?1 and rule = ?2", runId, c.rule()).firstResult();
-                if (f != null && Duration.between(f.lastSeen, now).compareTo(REFRESH) >= 0) {
+                if (f != null) {
                   fill(f, c, now);
                 }
               }
@@ -141,6 +148,8 @@ public class FindingService {
               }
             });
     opened.forEach(c -> window.open.add(c.rule()));
+    opened.forEach(c -> window.refreshed.put(c.rule(), now));
+    refresh.forEach(c -> window.refreshed.put(c.rule(), now));
     window.open.removeAll(cleared);
   }
 

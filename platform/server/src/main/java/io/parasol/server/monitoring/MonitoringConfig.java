@@ -17,6 +17,13 @@ public interface MonitoringConfig {
   @WithDefault("5S")
   Duration sampleInterval();
 
+  /**
+   * Workers send their samples at most this often, the ones taken meanwhile in one call: with 1 s
+   * sampling, two samples a call, so that a finding still comes within two sampling intervals.
+   */
+  @WithDefault("2S")
+  Duration reportInterval();
+
   /** The {@code nvidia-smi} command workers run for GPU runs. */
   @WithDefault("nvidia-smi")
   String nvidiaSmi();
@@ -52,6 +59,13 @@ public interface MonitoringConfig {
     /** Samples held in memory before they are written; beyond this workers are asked to retry. */
     @WithDefault("400000")
     int bufferSamples();
+
+    /**
+     * How long a checked run token is trusted without asking the database again; an ended run's
+     * worker may be heard this long after the end (its samples change nothing).
+     */
+    @WithDefault("30S")
+    Duration tokenCache();
 
     /** How often buffered samples are written. */
     @WithDefault("250ms")

@@ -49,8 +49,7 @@ public class MonitoringService {
   private final RunService runs;
   private final MonitoringConfig config;
   private final FindingRules.Thresholds thresholds;
-  private final Cache<UUID, SampleGrant> grants =
-      Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(10)).maximumSize(100_000).build();
+  private final Cache<UUID, SampleGrant> grants;
   private final Cache<UUID, RunWindow> windows =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(50_000).build();
 
@@ -68,13 +67,21 @@ public class MonitoringService {
     this.runs = runs;
     this.config = config;
     this.thresholds = FindingRules.Thresholds.of(config.findings());
+    this.grants =
+        Caffeine.newBuilder()
+            .expireAfterWrite(config.ingest().tokenCache())
+            .maximumSize(100_000)
+            .build();
   }
 
   /** The sampling settings workers get in their run spec. */
   public RunSpec.Monitoring workerSettings() {
     double seconds = Math.max(1.0, config.sampleInterval().toMillis() / 1000.0);
     return new RunSpec.Monitoring(
-        seconds, config.nvidiaSmi(), config.fpgaCommand().orElse(List.of()));
+        seconds,
+        config.nvidiaSmi(),
+        config.fpgaCommand().orElse(List.of()),
+        config.reportInterval().toMillis() / 1000.0);
   }
 
   // ---------------------------------------------------------------- ingestion
@@ -92,20 +99,11 @@ public class MonitoringService {
       grant = callbacks.authorisedForSamples(runId, token);
       grants.put(runId, grant);
     }
-    List<SampleStore.Sample> samples = new ArrayList<>();
+    List<SampleStore.StoredFrame> stored = new ArrayList<>(frames.size());
     for (MetricFrame f : frames) {
-      f.values()
-          .forEach(
-              (name, value) -> samples.add(new SampleStore.Sample(runId, name, f.at(), value)));
-      if (f.unavailable() != null) {
-        for (String name : f.unavailable()) {
-          if (!f.values().containsKey(name)) {
-            samples.add(new SampleStore.Sample(runId, name, f.at(), null));
-          }
-        }
-      }
+      stored.add(stored(runId, f));
     }
-    if (!store.offer(samples)) {
+    if (!store.offer(stored)) {
       throw new ProblemException(
           503,
           "Service Unavailable",
@@ -118,17 +116,31 @@ public class MonitoringService {
 
   /** Solver metrics sent as events by older workers: stored like samples. */
   void onLegacyMetrics(@Observes WorkerCallbackService.MetricsReported reported) {
-    List<SampleStore.Sample> samples = new ArrayList<>();
+    List<SampleStore.StoredFrame> stored = new ArrayList<>();
     for (MetricFrame f : reported.frames()) {
-      f.values()
-          .forEach(
-              (name, value) -> {
-                if (NAME.matcher(name).matches()) {
-                  samples.add(new SampleStore.Sample(reported.runId(), name, f.at(), value));
-                }
-              });
+      if (f.values().keySet().stream().allMatch(n -> NAME.matcher(n).matches())) {
+        stored.add(stored(reported.runId(), f));
+      }
     }
-    store.offer(samples);
+    store.offer(stored);
+  }
+
+  /** A frame as stored: its values, then its unavailable metrics as NaN. */
+  private static SampleStore.StoredFrame stored(UUID runId, MetricFrame f) {
+    List<String> names = new ArrayList<>(f.values().keySet());
+    if (f.unavailable() != null) {
+      for (String name : f.unavailable()) {
+        if (!f.values().containsKey(name) && !names.contains(name)) {
+          names.add(name);
+        }
+      }
+    }
+    double[] values = new double[names.size()];
+    for (int i = 0; i < values.length; i++) {
+      Double v = f.values().get(names.get(i));
+      values[i] = v == null ? Double.NaN : v;
+    }
+    return new SampleStore.StoredFrame(runId, f.at(), names, values);
   }
 
   private void validate(List<MetricFrame> frames) {

@@ -25,6 +25,10 @@ final class RunWindow {
   Double expectedRate;
   Integer modelVersion;
   final Set<String> open = new HashSet<>();
+
+  /** When each open finding was last written. */
+  final java.util.Map<String, Instant> refreshed = new java.util.HashMap<>();
+
   boolean problemSizeRecorded;
 
   /** Whether the next frame is the run's first, to be skipped; false for a rebuilt window. */

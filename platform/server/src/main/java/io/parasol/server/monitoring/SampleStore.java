@@ -9,6 +9,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,30 +34,32 @@ import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 /**
- * Keeps runs' sample series. Ingested samples are buffered in memory and written in bulk every
- * {@code flush-interval} (PostgreSQL {@code COPY}, batched inserts on H2), so that thousands of
- * runs can report every second; a full buffer refuses more (the worker retries). Reads bucket the
- * samples to the asked step; maintenance replaces old raw samples with per-step means and deletes
- * the series of runs past retention.
+ * Keeps runs' sampled frames: one row per sampling instant, the names comma-separated and the
+ * values packed as doubles (NaN where the metric was unavailable). Ingested frames are buffered in
+ * memory and written in bulk every {@code flush-interval} (PostgreSQL {@code COPY}, batched inserts
+ * on H2), so that thousands of runs can report every second; a full buffer refuses more (the worker
+ * retries). Reads bucket values to the asked step; maintenance replaces old raw frames by per-step
+ * means and deletes the frames of runs past retention.
  */
 @ApplicationScoped
 public class SampleStore {
 
   private static final Logger LOG = Logger.getLogger(SampleStore.class);
-  private static final int FLUSH_CHUNK = 50_000;
+  private static final int FLUSH_CHUNK = 5_000;
+  private static final HexFormat HEX = HexFormat.of();
 
   /**
-   * One sample.
+   * A frame as stored.
    *
    * @param runId the run
-   * @param name the metric
-   * @param at when
-   * @param value the value, null when unavailable
+   * @param at when it was sampled (or the start of its step, downsampled)
+   * @param names the metric names
+   * @param values the values, NaN where unavailable
    */
-  public record Sample(UUID runId, String name, Instant at, Double value) {}
+  public record StoredFrame(UUID runId, Instant at, List<String> names, double[] values) {}
 
   /**
-   * A point of a series: the mean of the samples in the step starting at {@code at}.
+   * A point of a series: the mean of the values in the step starting at {@code at}.
    *
    * @param at the start of the step
    * @param value the mean, or null when the metric was unavailable throughout the step
@@ -76,7 +81,7 @@ public class SampleStore {
   private final DataSource dataSource;
   private final MonitoringConfig config;
   private final boolean postgres;
-  private final ConcurrentLinkedQueue<List<Sample>> buffer = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<StoredFrame> buffer = new ConcurrentLinkedQueue<>();
   private final AtomicInteger buffered = new AtomicInteger();
   private final Counter ingested;
   private final Counter refused;
@@ -90,7 +95,7 @@ public class SampleStore {
       @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
     this.dataSource = dataSource;
     this.config = config;
-    this.postgres = dbKind.toLowerCase().startsWith("postgres");
+    this.postgres = dbKind.toLowerCase(java.util.Locale.ROOT).startsWith("postgres");
     this.ingested =
         Counter.builder("parasol.monitoring.samples")
             .description("Samples accepted from workers")
@@ -116,21 +121,22 @@ public class SampleStore {
   }
 
   /**
-   * Buffers samples for writing.
+   * Buffers frames for writing.
    *
    * @return false when the buffer is full and nothing was taken
    */
-  public boolean offer(List<Sample> samples) {
-    if (samples.isEmpty()) {
+  public boolean offer(List<StoredFrame> frames) {
+    int samples = frames.stream().mapToInt(f -> f.values().length).sum();
+    if (samples == 0) {
       return true;
     }
-    if (buffered.get() + samples.size() > config.ingest().bufferSamples()) {
-      refused.increment(samples.size());
+    if (buffered.get() + samples > config.ingest().bufferSamples()) {
+      refused.increment(samples);
       return false;
     }
-    buffered.addAndGet(samples.size());
-    buffer.add(samples);
-    ingested.increment(samples.size());
+    buffered.addAndGet(samples);
+    buffer.addAll(frames);
+    ingested.increment(samples);
     return true;
   }
 
@@ -138,41 +144,42 @@ public class SampleStore {
   public void flush() {
     synchronized (flushLock) {
       while (!buffer.isEmpty()) {
-        List<Sample> chunk = new ArrayList<>();
-        List<Sample> next;
+        List<StoredFrame> chunk = new ArrayList<>();
+        StoredFrame next;
         while (chunk.size() < FLUSH_CHUNK && (next = buffer.poll()) != null) {
-          chunk.addAll(next);
+          chunk.add(next);
         }
+        int samples = chunk.stream().mapToInt(f -> f.values().length).sum();
         try {
           write(chunk);
         } catch (SQLException e) {
-          LOG.errorf("could not write %d samples: %s", chunk.size(), e.getMessage());
+          LOG.errorf("could not write %d frames: %s", chunk.size(), e.getMessage());
         } finally {
-          buffered.addAndGet(-chunk.size());
+          buffered.addAndGet(-samples);
         }
       }
     }
   }
 
-  private void write(List<Sample> chunk) throws SQLException {
+  private void write(List<StoredFrame> chunk) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       if (postgres) {
-        StringBuilder text = new StringBuilder(chunk.size() * 80);
-        for (Sample s : chunk) {
-          text.append(s.runId())
+        StringBuilder text = new StringBuilder(chunk.size() * 600);
+        for (StoredFrame f : chunk) {
+          text.append(f.runId())
               .append('\t')
-              .append(s.name())
-              .append('\t')
-              .append(s.at())
-              .append('\t')
-              .append(s.value() == null ? "\\N" : Double.toString(s.value()))
-              .append("\t0\n");
+              .append(f.at())
+              .append("\t0\t")
+              .append(String.join(",", f.names()))
+              .append("\t\\\\x")
+              .append(HEX.formatHex(pack(f.values())))
+              .append('\n');
         }
         try {
           c.unwrap(PGConnection.class)
               .getCopyAPI()
               .copyIn(
-                  "copy run_sample (run_id, name, at, val, step_seconds) from stdin",
+                  "copy run_frame (run_id, at, step_seconds, names, vals) from stdin",
                   new StringReader(text.toString()));
         } catch (java.io.IOException e) {
           throw new SQLException(e);
@@ -183,24 +190,71 @@ public class SampleStore {
     }
   }
 
-  private static void insert(Connection c, Collection<Sample> samples, int step)
+  private static void insert(Connection c, Collection<StoredFrame> frames, int step)
       throws SQLException {
     try (PreparedStatement insert =
         c.prepareStatement(
-            "insert into run_sample (run_id, name, at, val, step_seconds) values (?, ?, ?, ?, ?)")) {
-      for (Sample s : samples) {
-        insert.setObject(1, s.runId());
-        insert.setString(2, s.name());
-        insert.setObject(3, OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC));
-        if (s.value() == null) {
-          insert.setNull(4, java.sql.Types.DOUBLE);
-        } else {
-          insert.setDouble(4, s.value());
-        }
-        insert.setInt(5, step);
+            "insert into run_frame (run_id, at, step_seconds, names, vals) values (?, ?, ?, ?, ?)")) {
+      for (StoredFrame f : frames) {
+        insert.setObject(1, f.runId());
+        insert.setObject(2, OffsetDateTime.ofInstant(f.at(), ZoneOffset.UTC));
+        insert.setInt(3, step);
+        insert.setString(4, String.join(",", f.names()));
+        insert.setBytes(5, pack(f.values()));
         insert.addBatch();
       }
       insert.executeBatch();
+    }
+  }
+
+  static byte[] pack(double[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * Double.BYTES);
+    for (double v : values) {
+      b.putDouble(v);
+    }
+    return b.array();
+  }
+
+  /** One stored row, decoded. */
+  private record Row(Instant at, String[] names, double[] values) {}
+
+  /** Reads a run's rows, in time order, and hands each to {@code visit}. */
+  private void scan(
+      UUID runId,
+      Instant from,
+      Instant to,
+      boolean rawOnly,
+      java.util.function.Consumer<Row> visit) {
+    String sql =
+        "select at, names, vals from run_frame where run_id = ?"
+            + (from == null ? "" : " and at >= ?")
+            + (to == null ? "" : " and at < ?")
+            + (rawOnly ? " and step_seconds = 0" : "")
+            + " order by at";
+    Map<String, String[]> split = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement q = c.prepareStatement(sql)) {
+      int i = 1;
+      q.setObject(i++, runId);
+      if (from != null) {
+        q.setObject(i++, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      }
+      if (to != null) {
+        q.setObject(i, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+      }
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          String[] names = split.computeIfAbsent(rs.getString(2), n -> n.split(","));
+          ByteBuffer b = ByteBuffer.wrap(rs.getBytes(3));
+          double[] values = new double[names.length];
+          for (int k = 0; k < values.length && b.remaining() >= Double.BYTES; k++) {
+            values[k] = b.getDouble();
+          }
+          visit.accept(new Row(instant(rs, 1), names, values));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -208,27 +262,31 @@ public class SampleStore {
 
   /** The series a run has. */
   public List<SeriesInfo> series(UUID runId) {
+    Map<String, long[]> counts = new TreeMap<>();
+    Map<String, Instant[]> span = new HashMap<>();
+    scan(
+        runId,
+        null,
+        null,
+        false,
+        row -> {
+          for (int k = 0; k < row.names().length; k++) {
+            long[] c = counts.computeIfAbsent(row.names()[k], n -> new long[2]);
+            c[0]++;
+            if (!Double.isNaN(row.values()[k])) {
+              c[1]++;
+            }
+            Instant[] s = span.computeIfAbsent(row.names()[k], n -> new Instant[2]);
+            if (s[0] == null) {
+              s[0] = row.at();
+            }
+            s[1] = row.at();
+          }
+        });
     List<SeriesInfo> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement q =
-            c.prepareStatement(
-                "select name, count(*), count(val), min(at), max(at) from run_sample"
-                    + " where run_id = ? group by name order by name")) {
-      q.setObject(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new SeriesInfo(
-                  rs.getString(1),
-                  rs.getLong(2),
-                  rs.getLong(3) > 0,
-                  instant(rs, 4),
-                  instant(rs, 5)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    counts.forEach(
+        (name, c) ->
+            out.add(new SeriesInfo(name, c[0], c[1] > 0, span.get(name)[0], span.get(name)[1])));
     return out;
   }
 
@@ -247,33 +305,24 @@ public class SampleStore {
     Map<String, TreeMap<Long, double[]>> buckets = new LinkedHashMap<>();
     names.forEach(n -> buckets.put(n, new TreeMap<>()));
     long stepMillis = stepSeconds * 1000;
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement q =
-            c.prepareStatement(
-                "select name, at, val from run_sample where run_id = ? and name = ?"
-                    + " and at >= ? and at < ? order by at")) {
-      for (String name : names) {
-        q.setObject(1, runId);
-        q.setString(2, name);
-        q.setObject(3, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-        q.setObject(4, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-        TreeMap<Long, double[]> series = buckets.get(name);
-        try (ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            long at = instant(rs, 2).toEpochMilli();
-            long bucket = Math.floorDiv(at, stepMillis) * stepMillis;
-            double[] acc = series.computeIfAbsent(bucket, b -> new double[2]);
-            double v = rs.getDouble(3);
-            if (!rs.wasNull()) {
-              acc[0] += v;
-              acc[1]++;
+    scan(
+        runId,
+        from,
+        to,
+        false,
+        row -> {
+          long bucket = Math.floorDiv(row.at().toEpochMilli(), stepMillis) * stepMillis;
+          for (int k = 0; k < row.names().length; k++) {
+            TreeMap<Long, double[]> series = buckets.get(row.names()[k]);
+            if (series != null) {
+              double[] acc = series.computeIfAbsent(bucket, b -> new double[2]);
+              if (!Double.isNaN(row.values()[k])) {
+                acc[0] += row.values()[k];
+                acc[1]++;
+              }
             }
           }
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+        });
     Map<String, List<Point>> out = new LinkedHashMap<>();
     buckets.forEach(
         (name, series) -> {
@@ -288,46 +337,40 @@ public class SampleStore {
     return out;
   }
 
-  /** A run's raw samples since {@code from}, as frames (to rebuild a run's recent window). */
+  /** A run's raw frames since {@code from} (to rebuild its recent window); NaN values left out. */
   public List<Frame> frames(UUID runId, Instant from) {
-    TreeMap<Instant, Map<String, Double>> frames = new TreeMap<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement q =
-            c.prepareStatement(
-                "select name, at, val from run_sample where run_id = ? and at >= ?"
-                    + " and step_seconds = 0")) {
-      q.setObject(1, runId);
-      q.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          double v = rs.getDouble(3);
-          if (!rs.wasNull()) {
-            frames
-                .computeIfAbsent(instant(rs, 2), a -> new java.util.HashMap<>())
-                .put(rs.getString(1), v);
-          }
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
     List<Frame> out = new ArrayList<>();
-    frames.forEach((at, values) -> out.add(new Frame(at, values)));
+    scan(
+        runId,
+        from,
+        null,
+        true,
+        row -> {
+          Map<String, Double> values = new HashMap<>();
+          for (int k = 0; k < row.names().length; k++) {
+            if (!Double.isNaN(row.values()[k])) {
+              values.put(row.names()[k], row.values()[k]);
+            }
+          }
+          out.add(new Frame(row.at(), values));
+        });
     return out;
   }
 
   // ---------------------------------------------------------------- maintenance
 
   /**
-   * Replaces a run's raw samples older than {@code cutoff} by one mean per {@code stepSeconds} (the
-   * cutoff is rounded down to a step), in one transaction.
+   * Replaces a run's raw frames older than {@code cutoff} by one frame of means per {@code
+   * stepSeconds} (the cutoff is rounded down to a step), in one transaction.
    *
-   * @return how many raw samples were replaced
+   * @return how many raw frames were replaced
    */
   public int downsample(UUID runId, Instant cutoff, long stepSeconds) {
     long stepMillis = stepSeconds * 1000;
     Instant aligned =
         Instant.ofEpochMilli(Math.floorDiv(cutoff.toEpochMilli(), stepMillis) * stepMillis);
+    Map<Long, Map<String, double[]>> buckets = new TreeMap<>();
+    int[] raw = {0};
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -337,56 +380,50 @@ public class SampleStore {
             lock.executeQuery().close();
           }
         }
-        Map<String, TreeMap<Long, double[]>> buckets = new TreeMap<>();
-        int raw = 0;
-        try (PreparedStatement q =
-            c.prepareStatement(
-                "select name, at, val from run_sample where run_id = ? and step_seconds = 0"
-                    + " and at < ?")) {
-          q.setObject(1, runId);
-          q.setObject(2, OffsetDateTime.ofInstant(aligned, ZoneOffset.UTC));
-          try (ResultSet rs = q.executeQuery()) {
-            while (rs.next()) {
-              raw++;
-              long at = instant(rs, 2).toEpochMilli();
-              double[] acc =
-                  buckets
-                      .computeIfAbsent(rs.getString(1), n -> new TreeMap<>())
-                      .computeIfAbsent(
-                          Math.floorDiv(at, stepMillis) * stepMillis, b -> new double[2]);
-              double v = rs.getDouble(3);
-              if (!rs.wasNull()) {
-                acc[0] += v;
-                acc[1]++;
+        scan(
+            runId,
+            null,
+            aligned,
+            true,
+            row -> {
+              raw[0]++;
+              Map<String, double[]> bucket =
+                  buckets.computeIfAbsent(
+                      Math.floorDiv(row.at().toEpochMilli(), stepMillis) * stepMillis,
+                      b -> new LinkedHashMap<>());
+              for (int k = 0; k < row.names().length; k++) {
+                double[] acc = bucket.computeIfAbsent(row.names()[k], n -> new double[2]);
+                if (!Double.isNaN(row.values()[k])) {
+                  acc[0] += row.values()[k];
+                  acc[1]++;
+                }
               }
-            }
-          }
-        }
-        if (raw == 0) {
+            });
+        if (raw[0] == 0) {
           c.rollback();
           return 0;
         }
-        List<Sample> rollups = new ArrayList<>();
+        List<StoredFrame> rollups = new ArrayList<>();
         buckets.forEach(
-            (name, series) ->
-                series.forEach(
-                    (bucket, acc) ->
-                        rollups.add(
-                            new Sample(
-                                runId,
-                                name,
-                                Instant.ofEpochMilli(bucket),
-                                acc[1] == 0 ? null : acc[0] / acc[1]))));
+            (bucket, means) -> {
+              List<String> names = new ArrayList<>(means.keySet());
+              double[] values = new double[names.size()];
+              for (int k = 0; k < values.length; k++) {
+                double[] acc = means.get(names.get(k));
+                values[k] = acc[1] == 0 ? Double.NaN : acc[0] / acc[1];
+              }
+              rollups.add(new StoredFrame(runId, Instant.ofEpochMilli(bucket), names, values));
+            });
         try (PreparedStatement delete =
             c.prepareStatement(
-                "delete from run_sample where run_id = ? and step_seconds = 0 and at < ?")) {
+                "delete from run_frame where run_id = ? and step_seconds = 0 and at < ?")) {
           delete.setObject(1, runId);
           delete.setObject(2, OffsetDateTime.ofInstant(aligned, ZoneOffset.UTC));
           delete.executeUpdate();
         }
         insert(c, rollups, (int) stepSeconds);
         c.commit();
-        return raw;
+        return raw[0];
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -396,11 +433,11 @@ public class SampleStore {
     }
   }
 
-  /** Deletes every sample of these runs. */
+  /** Deletes every frame of these runs. */
   public int delete(Collection<UUID> runIds) {
     int deleted = 0;
     try (Connection c = dataSource.getConnection();
-        PreparedStatement delete = c.prepareStatement("delete from run_sample where run_id = ?")) {
+        PreparedStatement delete = c.prepareStatement("delete from run_frame where run_id = ?")) {
       for (UUID id : runIds) {
         delete.setObject(1, id);
         deleted += delete.executeUpdate();

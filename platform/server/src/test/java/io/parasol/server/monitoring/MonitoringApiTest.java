@@ -248,10 +248,13 @@ class MonitoringApiTest {
 
     as("alice").post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
     Api.awaitEnd("alice", id);
-    // The token check is cached for up to 10 s; after that the ended run's token is refused.
+    // The token check is cached (3 s in tests); after that the ended run's token is refused.
     Api.poll(
         Duration.ofSeconds(15),
-        () -> samples(id, token, List.of(frame(Instant.now(), Map.of("x", 1)))).extract().statusCode(),
+        () ->
+            samples(id, token, List.of(frame(Instant.now(), Map.of("x", 1))))
+                .extract()
+                .statusCode(),
         code -> code == 401,
         "the ended run's token to be refused");
   }
