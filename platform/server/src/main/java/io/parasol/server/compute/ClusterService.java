@@ -149,7 +149,15 @@ public class ClusterService {
 
   @Transactional
   public void deleteCluster(Caller caller, String name) {
-    Cluster c = findCluster(name);
+    // Locked, as the health prober writes the row: a probe finishing meanwhile waits, not
+    // conflicts.
+    Cluster c =
+        name == null
+            ? null
+            : Cluster.findById(name, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    if (c == null) {
+      throw ProblemException.notFound("cluster " + name);
+    }
     if (c.backend == Cluster.Backend.LOCAL) {
       throw ProblemException.conflict("the local cluster is built in; disable it instead");
     }

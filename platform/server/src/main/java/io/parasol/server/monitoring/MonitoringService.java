@@ -457,8 +457,7 @@ public class MonitoringService {
 
   /** Points of every series after {@code after}, for the live stream. */
   public Map<String, List<SampleStore.Point>> since(UUID runId, Instant after) {
-    List<String> names = store.series(runId).stream().map(SampleStore.SeriesInfo::name).toList();
-    return store.read(runId, names, after, Instant.now().plusSeconds(1), 1);
+    return store.since(runId, after);
   }
 
   /** The run's findings, for the live stream. */

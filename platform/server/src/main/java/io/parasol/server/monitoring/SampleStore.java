@@ -337,6 +337,24 @@ public class SampleStore {
     return out;
   }
 
+  /** Every value of a run sampled since {@code from}, by metric (for the live stream). */
+  public Map<String, List<Point>> since(UUID runId, Instant from) {
+    Map<String, List<Point>> out = new TreeMap<>();
+    scan(
+        runId,
+        from,
+        null,
+        false,
+        row -> {
+          for (int k = 0; k < row.names().length; k++) {
+            double v = row.values()[k];
+            out.computeIfAbsent(row.names()[k], n -> new ArrayList<>())
+                .add(new Point(row.at(), Double.isNaN(v) ? null : v));
+          }
+        });
+    return out;
+  }
+
   /** A run's raw frames since {@code from} (to rebuild its recent window); NaN values left out. */
   public List<Frame> frames(UUID runId, Instant from) {
     List<Frame> out = new ArrayList<>();

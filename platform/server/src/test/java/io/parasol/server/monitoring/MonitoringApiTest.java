@@ -70,15 +70,22 @@ class MonitoringApiTest {
     String id =
         Api.launch(
             "alice",
-            Map.of("appId", "heat-transfer", "inputs", Map.of("nx", 41, "ny", 41, "duration", 60)));
+            Map.of(
+                "appId", "heat-transfer", "inputs", Map.of("nx", 81, "ny", 81, "duration", 120)));
     assertEquals("SUCCEEDED", Api.awaitEnd("alice", id).getString("state"));
+    // Written within a flush interval of arriving.
     JsonPath all =
-        as("alice")
-            .get("/api/v1/runs/" + id + "/metrics")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath();
+        Api.poll(
+            Duration.ofSeconds(10),
+            () ->
+                as("alice")
+                    .get("/api/v1/runs/" + id + "/metrics")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath(),
+            j -> j.getList("series.name").contains("cpu_utilisation"),
+            "the run's series");
     List<String> names = all.getList("series.name");
     assertTrue(
         names.containsAll(

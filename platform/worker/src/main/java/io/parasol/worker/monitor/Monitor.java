@@ -44,6 +44,7 @@ public final class Monitor implements AutoCloseable {
   private volatile Double problemSize;
   private ScheduledExecutorService timer;
   private long nextFrameNanos;
+  private volatile int frames;
 
   Monitor(
       ProcessSampler process,
@@ -173,6 +174,7 @@ public final class Monitor implements AutoCloseable {
           nextFrameNanos = now + interval.toNanos();
         }
         sink.accept(frame(now));
+        frames++;
       }
     } catch (RuntimeException e) {
       System.err.println("parasol-worker: a sample failed: " + e);
@@ -226,9 +228,9 @@ public final class Monitor implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     long now = System.nanoTime();
-    // A last frame only when it covers at least half an interval: a shorter one would judge the
-    // solver's own teardown.
-    if (now >= nextFrameNanos - interval.toNanos() / 2) {
+    // A last frame when it covers at least half an interval (a shorter one would judge the solver's
+    // own teardown), or when it would be the run's only one.
+    if (frames == 0 || now >= nextFrameNanos - interval.toNanos() / 2) {
       sink.accept(frame(now));
     }
     devices.forEach(DeviceSampler::close);
