@@ -132,14 +132,7 @@ final class EventReporter implements AutoCloseable {
       List<MetricFrame> batch = new ArrayList<>();
       frames.drainTo(batch, MAX_FRAMES);
       try {
-        HttpRequest request =
-            HttpRequest.newBuilder(URI.create(base + "/samples"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(batch)))
-                .build();
-        send(request);
+        send(postJson("/samples", batch));
       } catch (IOException e) {
         System.err.println("parasol-worker: could not report samples: " + e.getMessage());
         return;
@@ -147,15 +140,18 @@ final class EventReporter implements AutoCloseable {
     }
   }
 
+  /** A POST of {@code body} as JSON to a path under the run's callback URL, with the token. */
+  private HttpRequest postJson(String path, Object body) throws IOException {
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+        .build();
+  }
+
   private void post(List<RunEvent> events) throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + "/events"))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(events)))
-            .build();
-    HttpResponse<byte[]> response = send(request);
+    HttpResponse<byte[]> response = send(postJson("/events", events));
     if (response.body().length > 0) {
       JsonNode answer = json.readTree(response.body());
       if (answer.path("cancel").asBoolean(false)) {
