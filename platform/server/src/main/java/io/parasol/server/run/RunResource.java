@@ -26,6 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Launching runs and following them to their results. */
@@ -49,6 +52,15 @@ public class RunResource {
   @Operation(
       operationId = "launchRun",
       summary = "Launch a run; a retry with the same Idempotency-Key returns the same run")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "heat-transfer",
+                      value =
+                          "{\"appId\":\"heat-transfer\",\"inputs\":{\"nx\":51,\"ny\":51,\"duration\":60,\"material\":\"aluminium\",\"cores\":2},\"objective\":\"balanced\",\"priority\":\"normal\"}")))
   public Response launch(
       LaunchRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
     RunService.Launched launched = runs.launch(callers.caller(), request, idempotencyKey);
@@ -65,6 +77,15 @@ public class RunResource {
   @Operation(
       operationId = "quoteRun",
       summary = "Price a launch: at the expected wall time and at most (the hold)")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "heat-transfer, fastest",
+                      value =
+                          "{\"appId\":\"heat-transfer\",\"inputs\":{\"nx\":101,\"ny\":101,\"duration\":600},\"objective\":\"fastest\"}")))
   public RunViews.QuoteView quote(LaunchRequest request) {
     return runs.quote(callers.caller(), request);
   }
