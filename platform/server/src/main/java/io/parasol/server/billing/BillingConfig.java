@@ -36,6 +36,7 @@ public interface BillingConfig {
   }
 
   interface SeedAccount {
+    /** Prepaid (runs draw on funds) or postpaid (runs draw on credit, invoiced monthly). */
     @WithDefault("prepaid")
     BillingAccount.Kind kind();
 
@@ -43,13 +44,16 @@ public interface BillingConfig {
     @WithDefault("0")
     BigDecimal funds();
 
+    /** How far a postpaid account may go below zero. */
     @WithDefault("0")
     BigDecimal creditLimit();
   }
 
   interface SeedFee {
+    /** Charged per core-hour of the run or once per run. */
     LicenceFee.Basis basis();
 
+    /** The fee, per core-hour or per run. */
     BigDecimal amount();
 
     /** The vendor's share of the fee, from 0 to 1. */
