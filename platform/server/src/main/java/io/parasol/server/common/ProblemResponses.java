@@ -98,14 +98,14 @@ public class ProblemResponses implements OASFilter {
         OASFactory.createSchema()
             .type(List.of(Schema.SchemaType.OBJECT))
             .properties(
-                Map.of(
+                ordered(
                     "field", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)),
                     "message", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
     return OASFactory.createSchema()
         .type(List.of(Schema.SchemaType.OBJECT))
         .description("An RFC 9457 problem: what went wrong, and for validation each field's error")
         .properties(
-            Map.of(
+            ordered(
                 "type", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)),
                 "title", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)),
                 "status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)),
@@ -114,5 +114,14 @@ public class ProblemResponses implements OASFilter {
                 "errors",
                     OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY)).items(error)))
         .required(List.of("title", "status"));
+  }
+
+  /** Properties in the order given (the contract file must come out the same every time). */
+  private static Map<String, Schema> ordered(Object... pairs) {
+    Map<String, Schema> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      m.put((String) pairs[i], (Schema) pairs[i + 1]);
+    }
+    return m;
   }
 }

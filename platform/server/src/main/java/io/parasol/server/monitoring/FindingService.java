@@ -76,12 +76,15 @@ public class FindingService {
   private final BillingService billing;
   private final BillingConfig billingConfig;
   private final MeterRegistry registry;
+  private final int confirm;
 
   FindingService(
       ObjectMapper json,
       BillingService billing,
       BillingConfig billingConfig,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      MonitoringConfig config) {
+    this.confirm = Math.max(1, config.findings().confirmSamples());
     this.json = json;
     this.billing = billing;
     this.billingConfig = billingConfig;
@@ -98,9 +101,24 @@ public class FindingService {
   void apply(RunWindow window, List<FindingRules.Condition> holding, Instant now) {
     Set<String> rules =
         holding.stream().map(FindingRules.Condition::rule).collect(Collectors.toSet());
+    // Debounced: a rule is raised when it holds at `confirm` judgements in a row, and cleared when
+    // it has not held at `confirm` in a row (one noisy sample neither raises nor clears).
+    for (String rule : FindingRules.RULES) {
+      if (rules.contains(rule)) {
+        window.held.merge(rule, 1, Integer::sum);
+        window.missed.remove(rule);
+      } else {
+        window.missed.merge(rule, 1, Integer::sum);
+        window.held.remove(rule);
+      }
+    }
     List<FindingRules.Condition> opened =
-        holding.stream().filter(c -> !window.open.contains(c.rule())).toList();
-    List<String> cleared = window.open.stream().filter(r -> !rules.contains(r)).toList();
+        holding.stream()
+            .filter(c -> !window.open.contains(c.rule()))
+            .filter(c -> window.held.getOrDefault(c.rule(), 0) >= confirm)
+            .toList();
+    List<String> cleared =
+        window.open.stream().filter(r -> window.missed.getOrDefault(r, 0) >= confirm).toList();
     List<FindingRules.Condition> refresh =
         holding.stream()
             .filter(c -> window.open.contains(c.rule()))

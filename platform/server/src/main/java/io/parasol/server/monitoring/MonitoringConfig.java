@@ -103,6 +103,13 @@ public interface MonitoringConfig {
     @WithDefault("2")
     int windowSamples();
 
+    /**
+     * A finding is raised when its rule holds at this many judgements (samples) in a row, and
+     * cleared when it has not held at this many in a row.
+     */
+    @WithDefault("2")
+    int confirmSamples();
+
     /** Idle cores: mean CPU utilisation of the allocation below this. */
     @WithDefault("0.85")
     double idleCores();

@@ -26,6 +26,11 @@ final class RunWindow {
   Integer modelVersion;
   final Set<String> open = new HashSet<>();
 
+  /** Judgements in a row at which each rule held, or did not. */
+  final java.util.Map<String, Integer> held = new java.util.HashMap<>();
+
+  final java.util.Map<String, Integer> missed = new java.util.HashMap<>();
+
   /** When each open finding was last written. */
   final java.util.Map<String, Instant> refreshed = new java.util.HashMap<>();
 

@@ -173,8 +173,9 @@ class MonitoringApiTest {
     }
     samples(id, token, tooMany).statusCode(422).body("errors.field", hasItem("frames"));
 
-    // Two idle samples (after the worker's own, which come earlier): idle cores, right-sized.
-    for (int i = 0; i < 3; i++) {
+    // Idle samples (after the worker's own, which come earlier): idle cores once two judgements in
+    // a row find them, with a right-sized run.
+    for (int i = 0; i < 5; i++) {
       samples(
               id,
               token,
@@ -209,7 +210,7 @@ class MonitoringApiTest {
         right.toString());
 
     // Busy again: cleared.
-    for (int i = 3; i < 5; i++) {
+    for (int i = 5; i < 9; i++) {
       samples(id, token, List.of(frame(t.plusSeconds(i), Map.of("cpu_utilisation", 0.99))))
           .statusCode(202);
     }
@@ -243,7 +244,7 @@ class MonitoringApiTest {
                     .statusCode(200)
                     .extract()
                     .jsonPath(),
-            j -> j.getList("series[0].points").size() == 3,
+            j -> j.getList("series[0].points").size() == 5,
             "the samples to be stored");
     assertEquals(List.of(true, false), metrics.getList("series.available"));
     assertEquals(7.0f, metrics.getFloat("series[0].points[0].value"));

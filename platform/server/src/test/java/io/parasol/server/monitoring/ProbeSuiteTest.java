@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The labelled suite: each behaviour of the probe app runs through the real worker (sampling every
- * second in tests) on two cores, and exactly the expected findings must fire. Precision and recall
- * over the suite are written to {@code target/probe-suite.txt}.
+ * second in tests, 10 s each) on two cores, and exactly the expected findings must fire. Precision
+ * and recall over the suite are written to {@code target/probe-suite.txt}.
  */
 @QuarkusTest
 class ProbeSuiteTest {
@@ -89,7 +89,7 @@ class ProbeSuiteTest {
     List<String> report = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (Map.Entry<String, Set<String>> label : LABELS.entrySet()) {
-      String id = probe(label.getKey(), 9, 100);
+      String id = probe(label.getKey(), 10, 100);
       JsonPath run = awaitEnd(id);
       assertEquals("SUCCEEDED", run.getString("state"), label.getKey() + ": " + run.prettify());
       List<Map<String, Object>> findings =
