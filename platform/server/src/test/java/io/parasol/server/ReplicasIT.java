@@ -31,8 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two packaged server processes (built for PostgreSQL) share one database and one data directory,
  * as replicas behind a load balancer do; their workers call back through one address (replica B's
  * here, as a load balancer's would be). Every run is dispatched by exactly one replica; a run a
- * replica claimed and never submitted is queued again by the other; when a replica is killed, the
- * other finishes every run and each is billed once. Skipped without PostgreSQL at 127.0.0.1:5432.
+ * replica claimed and never submitted is queued again by the other; when a replica is killed (or
+ * stopped gracefully, as in a rolling update), the other finishes every run and each is billed
+ * once. Skipped without PostgreSQL at 127.0.0.1:5432.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
@@ -221,6 +222,31 @@ class ReplicasIT {
     List<String> ids = launchThroughBoth(10, sleep);
     Thread.sleep(1500);
     PackagedServer.kill(a, false);
+    a = null;
+    RestAssured.port = PORT_B;
+    assertBilledOnce(ids);
+  }
+
+  @Test
+  @Order(4)
+  void whenAReplicaStopsGracefullyEveryRunStillFinishesAndIsBilledOnce() throws Exception {
+    // A rolling update: a fresh replica A takes half the launches, then gets SIGTERM while its
+    // runs are in flight; it drains its requests and stops, and B sees every run through.
+    a = replica(PORT_A, "a2");
+    Map<String, Object> sleep =
+        Map.of(
+            "appId",
+            "misbehaving-app",
+            "version",
+            "1.0.0",
+            "inputs",
+            Map.of("behaviour", "sleep", "seconds", 2));
+    List<String> ids = launchThroughBoth(10, sleep);
+    Thread.sleep(1500);
+    a.destroy();
+    org.junit.jupiter.api.Assertions.assertTrue(
+        a.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+        "replica A stops within its shutdown timeout");
     a = null;
     RestAssured.port = PORT_B;
     assertBilledOnce(ids);
