@@ -273,7 +273,6 @@ public class MonitoringService {
     try {
       Optional<PerformanceModels.Versioned> model = models.current(window.run.appId());
       if (model.isPresent()) {
-        window.modelVersion = model.get().version();
         window.expectedRate =
             model
                 .get()

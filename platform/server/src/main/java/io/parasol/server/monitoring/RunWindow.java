@@ -23,7 +23,6 @@ final class RunWindow {
   private Instant progressSince;
   Double problemSize;
   Double expectedRate;
-  Integer modelVersion;
   final Set<String> open = new HashSet<>();
 
   /** Judgements in a row at which each rule held, or did not. */
