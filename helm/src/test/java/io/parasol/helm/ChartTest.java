@@ -88,6 +88,13 @@ class ChartTest {
     assertEquals("false", config.path("PARASOL_DEMO_USERS").asText());
     assertEquals(
         "http://parasol.parasol.svc:8080", config.path("PARASOL_WORKER_CALLBACK_URL").asText());
+    assertTrue(
+        config.path("PARASOL_WORKER_KUBERNETES_IMAGE").asText().matches("parasol/worker:\\S+"),
+        config.toString());
+    assertEquals(
+        "IfNotPresent", config.path("PARASOL_WORKER_KUBERNETES_IMAGE_PULL_POLICY").asText());
+    assertEquals("1H", config.path("PARASOL_WORKER_KUBERNETES_JOB_TTL").asText());
+    assertTrue(config.path("PARASOL_WORKER_KUBERNETES_IMAGE_PULL_SECRETS").isMissingNode());
   }
 
   @Test
@@ -106,10 +113,24 @@ class ChartTest {
           .fieldNames()
           .forEachRemaining(
               name ->
+                  // Image pull secrets are named, as the pod spec names them: not secret values.
                   assertFalse(
-                      name.matches(".*(PASSWORD|SECRET|TOKEN).*"),
+                      name.matches(".*(PASSWORD|SECRET|TOKEN).*")
+                          && !name.endsWith("_IMAGE_PULL_SECRETS"),
                       name + " looks like a secret in a ConfigMap"));
     }
+  }
+
+  @Test
+  void workerJobDefaultsReachTheServer() throws IOException {
+    JsonNode config = kind(render("ha-ingress.yaml"), "ConfigMap").get(0).path("data");
+    assertEquals(
+        "registry.acme.example/parasol/worker:1.0.0",
+        config.path("PARASOL_WORKER_KUBERNETES_IMAGE").asText());
+    assertEquals("Always", config.path("PARASOL_WORKER_KUBERNETES_IMAGE_PULL_POLICY").asText());
+    assertEquals(
+        "acme-registry", config.path("PARASOL_WORKER_KUBERNETES_IMAGE_PULL_SECRETS").asText());
+    assertEquals("30M", config.path("PARASOL_WORKER_KUBERNETES_JOB_TTL").asText());
   }
 
   @Test
@@ -175,7 +196,8 @@ class ChartTest {
             "bad-replicas.yaml",
             "bad-database.yaml",
             "plaintext-password.yaml",
-            "secret-in-config.yaml")) {
+            "secret-in-config.yaml",
+            "bad-worker.yaml")) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> render(bad), bad);
       assertTrue(e.getMessage().contains("schema"), bad + ": " + e.getMessage());
     }

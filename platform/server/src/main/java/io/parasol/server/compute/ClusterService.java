@@ -57,13 +57,15 @@ public class ClusterService {
 
   private final ObjectMapper json;
   private final AuditService audit;
+  private final boolean defaultWorkerImage;
 
   @jakarta.inject.Inject
   jakarta.enterprise.event.Event<io.parasol.server.scheduling.PlacementInputsChanged> changed;
 
-  ClusterService(ObjectMapper json, AuditService audit) {
+  ClusterService(ObjectMapper json, AuditService audit, ComputeConfig compute) {
     this.json = json;
     this.audit = audit;
+    this.defaultWorkerImage = compute.kubernetes().image().isPresent();
   }
 
   // ---------------------------------------------------------------- clusters
@@ -193,18 +195,25 @@ public class ClusterService {
     };
   }
 
-  private static KubernetesSettings kubernetes(List<FieldProblem> problems, KubernetesSettings k) {
-    if (k == null) {
+  private KubernetesSettings kubernetes(List<FieldProblem> problems, KubernetesSettings k) {
+    if (k == null && !defaultWorkerImage) {
       problems.add(new FieldProblem("kubernetes", "is required: at least the worker image"));
       return null;
+    }
+    if (k == null) {
+      k = new KubernetesSettings(null, null, null, null, null, null, null);
     }
     checkUrl(problems, "kubernetes.apiServerUrl", k.apiServerUrl(), false);
     checkUrl(problems, "kubernetes.callbackUrl", k.callbackUrl(), false);
     String namespace = k.namespace() == null ? DEFAULT_NAMESPACE : k.namespace();
     checkName(problems, "kubernetes.namespace", namespace);
-    if (k.image() == null || k.image().isBlank() || k.image().length() > 500) {
-      problems.add(new FieldProblem("kubernetes.image", "is required: the worker image"));
-    } else if (k.image().chars().anyMatch(Character::isWhitespace)) {
+    String image = k.image();
+    if (image == null ? !defaultWorkerImage : image.isBlank() || image.length() > 500) {
+      problems.add(
+          new FieldProblem(
+              "kubernetes.image",
+              "is required: the worker image (parasol.worker.kubernetes.image is not set)"));
+    } else if (image != null && image.chars().anyMatch(Character::isWhitespace)) {
       problems.add(new FieldProblem("kubernetes.image", "must not contain white space"));
     }
     checkPath(problems, "kubernetes.tokenFile", k.tokenFile());

@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** How worker processes are started and limited. */
@@ -58,5 +59,35 @@ public interface ComputeConfig {
     /** The site (data centre) the local cluster is listed in. */
     @WithDefault("local")
     String site();
+  }
+
+  /** Defaults for the Jobs that run workers on Kubernetes clusters. */
+  Kubernetes kubernetes();
+
+  /** Defaults for worker Jobs; a cluster's own settings win where they give a value. */
+  interface Kubernetes {
+    /**
+     * The worker image (the {@code parasol/worker} image of this release) for clusters whose
+     * settings name none, for example {@code registry.example/parasol/worker:1.0.0}.
+     */
+    Optional<String> image();
+
+    /** When the kubelet pulls the worker image. */
+    @WithDefault("IfNotPresent")
+    PullPolicy imagePullPolicy();
+
+    /** Secrets in the run namespace that the kubelet pulls the worker image with. */
+    Optional<List<String>> imagePullSecrets();
+
+    /** How long a finished Job and its pod are kept for inspection (ttlSecondsAfterFinished). */
+    @WithDefault("1H")
+    Duration jobTtl();
+  }
+
+  /** Kubernetes image pull policies. */
+  enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never
   }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -65,6 +66,7 @@ final class KubernetesBackend implements ComputeBackend {
   private final String cluster;
   private final KubernetesSettings settings;
   private final ComputeConfig config;
+  private final ComputeConfig.Kubernetes jobs;
   private final DataDirectory data;
   private final String callbackUrl;
   private final KubernetesClient client;
@@ -80,6 +82,7 @@ final class KubernetesBackend implements ComputeBackend {
     this.cluster = cluster;
     this.settings = settings;
     this.config = config;
+    this.jobs = config.kubernetes();
     this.data = data;
     this.callbackUrl = callbackUrl;
     this.client = new KubernetesClientBuilder().withConfig(clientConfig(settings)).build();
@@ -210,7 +213,7 @@ final class KubernetesBackend implements ComputeBackend {
         .withNewSpec()
         .withBackoffLimit(0)
         .withActiveDeadlineSeconds(deadlineSeconds)
-        .withTtlSecondsAfterFinished(3600)
+        .withTtlSecondsAfterFinished((int) Math.min(Integer.MAX_VALUE, jobs.jobTtl().toSeconds()))
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
@@ -219,6 +222,10 @@ final class KubernetesBackend implements ComputeBackend {
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
+        .withImagePullSecrets(
+            jobs.imagePullSecrets().orElse(List.of()).stream()
+                .map(n -> new LocalObjectReferenceBuilder().withName(n).build())
+                .toList())
         .withNodeSelector(mapping.nodeSelector() == null ? Map.of() : mapping.nodeSelector())
         .withTolerations(
             (mapping.tolerations() == null
@@ -242,8 +249,8 @@ final class KubernetesBackend implements ComputeBackend {
         .endSecurityContext()
         .addNewContainer()
         .withName("worker")
-        .withImage(settings.image())
-        .withImagePullPolicy("IfNotPresent")
+        .withImage(image())
+        .withImagePullPolicy(jobs.imagePullPolicy().name())
         .withCommand(command)
         .withEnv(
             new EnvVarBuilder()
@@ -278,6 +285,20 @@ final class KubernetesBackend implements ComputeBackend {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The cluster's worker image, or the configured default when its settings name none. */
+  private String image() {
+    if (settings.image() != null) {
+      return settings.image();
+    }
+    return jobs.image()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "cluster "
+                        + cluster
+                        + " names no worker image and parasol.worker.kubernetes.image is not set"));
   }
 
   // ---------------------------------------------------------------- watching

@@ -30,6 +30,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -303,6 +305,76 @@ class KubernetesBackendTest {
     assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
     assertEquals("/work", c.getVolumeMounts().get(0).getMountPath());
     assertNotNull(pod.getVolumes().get(0).getEmptyDir());
+    assertEquals("IfNotPresent", c.getImagePullPolicy());
+    assertEquals(List.of(), pod.getImagePullSecrets());
+    assertEquals(
+        3600, job.getSpec().getTtlSecondsAfterFinished(), "parasol.worker.kubernetes.job-ttl");
+  }
+
+  @Test
+  void theJobDefaultsFillWhatTheClustersSettingsLeaveOut() {
+    ComputeConfig.Kubernetes jobs =
+        new ComputeConfig.Kubernetes() {
+          @Override
+          public Optional<String> image() {
+            return Optional.of("registry.local/parasol/worker:default");
+          }
+
+          @Override
+          public ComputeConfig.PullPolicy imagePullPolicy() {
+            return ComputeConfig.PullPolicy.Always;
+          }
+
+          @Override
+          public Optional<List<String>> imagePullSecrets() {
+            return Optional.of(List.of("regcred"));
+          }
+
+          @Override
+          public Duration jobTtl() {
+            return Duration.ofMinutes(10);
+          }
+        };
+    ComputeConfig withJobs =
+        (ComputeConfig)
+            Proxy.newProxyInstance(
+                ComputeConfig.class.getClassLoader(),
+                new Class<?>[] {ComputeConfig.class},
+                (proxy, method, args) ->
+                    method.getName().equals("kubernetes") ? jobs : method.invoke(config, args));
+    ClusterViews.KubernetesSettings noImage =
+        new ClusterViews.KubernetesSettings(
+            k8s().getMasterUrl().toString(), NS, null, null, null, null, 2);
+    UUID runId = UUID.fromString("00000000-0000-4000-8000-000000000002");
+    ComputeBackend.Launch launch =
+        new ComputeBackend.Launch(
+            runId,
+            1,
+            Path.of("/tmp/none"),
+            new Allocation(1, 512, List.of(), Duration.ofMinutes(5)),
+            "k8s-cpu",
+            new ClusterViews.Mapping(new ClusterViews.KubernetesMapping(null, null, null), null),
+            "secret-token");
+
+    KubernetesBackend backend =
+        new KubernetesBackend("k8s-defaults", noImage, withJobs, data, "http://parasol:8080");
+    Job job = backend.manifest(launch, 300);
+    backend.close();
+    Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertEquals("registry.local/parasol/worker:default", c.getImage());
+    assertEquals("Always", c.getImagePullPolicy());
+    assertEquals(
+        "regcred", job.getSpec().getTemplate().getSpec().getImagePullSecrets().get(0).getName());
+    assertEquals(600, job.getSpec().getTtlSecondsAfterFinished());
+
+    // Without a default, a cluster naming no image cannot make a Job, and says why.
+    KubernetesBackend bare =
+        new KubernetesBackend("k8s-bare", noImage, config, data, "http://parasol:8080");
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> bare.manifest(launch, 300));
+    bare.close();
+    assertTrue(e.getMessage().contains("parasol.worker.kubernetes.image"), e.getMessage());
   }
 
   @Test
