@@ -49,11 +49,14 @@ public class CatalogResource {
   }
 
   @GET
-  @Operation(operationId = "listApps", summary = "Search published apps by text, industry and tag")
+  @Operation(
+      operationId = "listApps",
+      summary = "Search published apps by text, industry, tag and accelerator")
   public Page<AppSummary> list(
       @QueryParam("q") String text,
       @QueryParam("industry") String industry,
       @QueryParam("tag") String tag,
+      @QueryParam("accelerator") String accelerator,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("size") @DefaultValue("50") int size) {
     requireReader();
@@ -64,6 +67,7 @@ public class CatalogResource {
         Optional.ofNullable(text).filter(t -> !t.isBlank()),
         Optional.ofNullable(industry).filter(t -> !t.isBlank()).map(CatalogResource::industry),
         Optional.ofNullable(tag).filter(t -> !t.isBlank()),
+        Optional.ofNullable(accelerator).filter(t -> !t.isBlank()).map(CatalogService::accelerator),
         page,
         size);
   }

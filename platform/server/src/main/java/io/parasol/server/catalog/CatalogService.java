@@ -30,11 +30,32 @@ public class CatalogService {
     this.config = config;
   }
 
+  /** The accelerator filter's values: what an app's runs ask for besides cores. */
+  public static final List<String> ACCELERATOR_FILTERS = List.of("none", "gpu", "fpga");
+
+  /** Checks an accelerator filter value ({@link #ACCELERATOR_FILTERS}), answering 422 if bad. */
+  public static String accelerator(String value) {
+    String v = value.toLowerCase(Locale.ROOT).strip();
+    if (!ACCELERATOR_FILTERS.contains(v)) {
+      throw ProblemException.invalid("accelerator", "must be one of " + ACCELERATOR_FILTERS);
+    }
+    return v;
+  }
+
+  /** What the app's runs ask for besides cores: {@code none}, {@code gpu} or {@code fpga}. */
+  static String accelerator(PublishedApp app) {
+    return app.descriptor().resources().accelerators().stream()
+        .findFirst()
+        .map(a -> a.kind().name().toLowerCase(Locale.ROOT))
+        .orElse("none");
+  }
+
   /** Searches the newest published version of every app. */
   public Page<AppSummary> search(
       Optional<String> text,
       Optional<Industry> industry,
       Optional<String> tag,
+      Optional<String> accelerator,
       int page,
       int size) {
     Page.check(page, size);
@@ -51,6 +72,7 @@ public class CatalogService {
                             .tags()
                             .contains(tag.get().toLowerCase(Locale.ROOT)))
             .filter(a -> needle.isEmpty() || haystack(a.descriptor().manifest()).contains(needle))
+            .filter(a -> accelerator.isEmpty() || accelerator.get().equals(accelerator(a)))
             .map(CatalogService::summary)
             .toList();
     return Page.of(matches, page, size);

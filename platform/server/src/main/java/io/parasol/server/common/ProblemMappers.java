@@ -30,6 +30,10 @@ public class ProblemMappers {
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
   public Response unauthorized(RuntimeException e, UriInfo uri) {
+    if (uri.getPath().equals("/j_security_check")) {
+      // The web app's sign-in form: back to it, saying that the sign-in failed.
+      return Response.seeOther(java.net.URI.create("/ui/sign-in?failed=true")).build();
+    }
     Response response =
         respond(
             401,

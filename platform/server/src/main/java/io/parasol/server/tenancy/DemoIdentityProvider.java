@@ -46,12 +46,15 @@ public class DemoIdentityProvider
       return Uni.createFrom()
           .failure(new AuthenticationFailedException("wrong user name or password"));
     }
-    return Uni.createFrom()
-        .item(
-            QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(request.getUsername()))
-                .addRole(user.role().id())
-                .addAttribute(ORG_ATTRIBUTE, user.org())
-                .build());
+    return Uni.createFrom().item(identity(request.getUsername(), user));
+  }
+
+  /** The identity of a built-in user. */
+  static SecurityIdentity identity(String name, IdentityConfig.User user) {
+    return QuarkusSecurityIdentity.builder()
+        .setPrincipal(new QuarkusPrincipal(name))
+        .addRole(user.role().id())
+        .addAttribute(ORG_ATTRIBUTE, user.org())
+        .build();
   }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,6 +197,16 @@ class PublishingResourceTest {
     as("alice").get("/api/v1/apps?q=conduction").then().body("items.id", hasItem("heat-transfer"));
     as("alice").get("/api/v1/apps?q=nothing-matches-this").then().body("total", equalTo(0));
     as("alice").get("/api/v1/apps?tag=heat").then().body("items.id", hasItem("heat-transfer"));
+    as("alice")
+        .get("/api/v1/apps?accelerator=none")
+        .then()
+        .body("items.id", hasItem("heat-transfer"))
+        .body("items.id", not(hasItem("heat-transfer-gpu")));
+    as("alice")
+        .get("/api/v1/apps?accelerator=quantum")
+        .then()
+        .statusCode(422)
+        .body("errors.field", hasItem("accelerator"));
     as("alice")
         .get("/api/v1/apps?industry=astrology")
         .then()

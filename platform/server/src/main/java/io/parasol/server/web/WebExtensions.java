@@ -1,0 +1,31 @@
+package io.parasol.server.web;
+
+import io.parasol.server.common.Page;
+import io.quarkus.qute.TemplateExtension;
+
+/** What the page templates ask of the API's types beyond their properties. */
+@TemplateExtension
+public final class WebExtensions {
+
+  private WebExtensions() {}
+
+  /** Whether a page comes before this one. */
+  static boolean hasPrevious(Page<?> page) {
+    return page.page() > 0;
+  }
+
+  /** Whether a page comes after this one. */
+  static boolean hasNext(Page<?> page) {
+    return (long) (page.page() + 1) * page.size() < page.total();
+  }
+
+  /** The number of the page before. */
+  static int previous(Page<?> page) {
+    return Math.max(0, page.page() - 1);
+  }
+
+  /** The number of the page after. */
+  static int next(Page<?> page) {
+    return page.page() + 1;
+  }
+}

@@ -1,0 +1,304 @@
+package io.parasol.server.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parasol.server.Api;
+import io.parasol.server.Fixtures;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web app's journeys in a real browser: Debian's Chromium, driven through its chromedriver.
+ * Each journey leaves screenshots in {@code target/web-journeys/}. Skipped, with a message, where
+ * Chromium or chromedriver is not installed ({@code apt-get install chromium chromium-driver}).
+ */
+@QuarkusTest
+class WebJourneysTest {
+
+  static final String CHROMIUM = System.getProperty("parasol.chromium", "/usr/bin/chromium");
+  static final String CHROMEDRIVER =
+      System.getProperty("parasol.chromedriver", "/usr/bin/chromedriver");
+  static final Path SHOTS = Path.of("target/web-journeys");
+  static final Path DOWNLOADS = Path.of("target/web-journeys/downloads").toAbsolutePath();
+
+  @TestHTTPResource("/")
+  URL base;
+
+  WebDriver browser;
+  String journey;
+  int shot;
+
+  @BeforeAll
+  static void needsChromium() throws IOException {
+    Assumptions.assumeTrue(
+        new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+        "browser journeys skipped: no Chromium at "
+            + CHROMIUM
+            + " or no chromedriver at "
+            + CHROMEDRIVER
+            + " (apt-get install chromium chromium-driver)");
+    Files.createDirectories(DOWNLOADS);
+  }
+
+  @BeforeEach
+  void openBrowser(TestInfo info) throws IOException {
+    Fixtures.heatTransferPublished();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1000",
+        "--lang=en-GB",
+        "--user-data-dir=" + Files.createTempDirectory("parasol-chromium"));
+    Map<String, Object> prefs = new HashMap<>();
+    prefs.put("download.default_directory", DOWNLOADS.toString());
+    prefs.put("download.prompt_for_download", false);
+    prefs.put("intl.accept_languages", "en-GB,en");
+    options.setExperimentalOption("prefs", prefs);
+    // Each browser gets its own driver process: quitting a browser stops its driver.
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    journey = info.getTestMethod().orElseThrow().getName();
+    shot = 0;
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      screenshot("last");
+      browser.quit();
+    }
+  }
+
+  @Test
+  void anEngineerLaunchesHeatTransferFromItsFormWatchesItFinishAndDownloadsTheHeatMap()
+      throws Exception {
+    signIn("alice");
+    browser.findElement(By.cssSelector("[data-app='heat-transfer'] h2 a")).click();
+    waitFor(By.id("launch-form"));
+    screenshot("app-page");
+
+    // Conditional fields: the custom material's properties show only for "custom".
+    WebElement conductivity = browser.findElement(By.cssSelector("[data-field='conductivity']"));
+    assertFalse(conductivity.isDisplayed(), "conductivity is hidden unless the material is custom");
+    new Select(browser.findElement(By.id("f-material"))).selectByValue("custom");
+    assertTrue(conductivity.isDisplayed());
+    new Select(browser.findElement(By.id("f-material"))).selectByValue("copper");
+
+    type("f-nx", "21");
+    type("f-ny", "21");
+    type("f-duration", "5");
+    type("f-cores", "1");
+
+    browser.findElement(By.id("quote-button")).click();
+    wait(Duration.ofSeconds(20))
+        .until(ExpectedConditions.visibilityOfElementLocated(By.id("quote-panel")));
+    assertTrue(
+        browser.findElement(By.id("quote-expected")).getText().matches("[0-9.]+ \\w+"),
+        browser.findElement(By.id("quote-expected")).getText());
+    assertFalse(
+        browser.findElements(By.cssSelector("#quote-choices tbody tr")).isEmpty(),
+        "the quote lists the candidate partitions");
+    screenshot("quote");
+
+    browser.findElement(By.id("launch-button")).click();
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.urlMatches("/ui/runs/[0-9a-f-]{36}$"));
+    String runId = browser.getCurrentUrl().replaceAll(".*/ui/runs/", "");
+    screenshot("run-started");
+
+    wait(Duration.ofSeconds(120))
+        .until(ExpectedConditions.textToBe(By.id("run-state"), "SUCCEEDED"));
+    WebElement heatmap =
+        wait(Duration.ofSeconds(20))
+            .until(
+                ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("[data-output='heatmap.png']")));
+    assertTrue(
+        browser.findElement(By.id("run-log")).getText().length() > 0, "the log tail is shown");
+    heatmap.findElement(By.tagName("button")).click();
+    WebElement image =
+        wait(Duration.ofSeconds(10))
+            .until(
+                ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#output-preview img")));
+    wait(Duration.ofSeconds(10))
+        .until(
+            d ->
+                (Boolean)
+                    ((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript(
+                            "return arguments[0].complete && arguments[0].naturalWidth > 0",
+                            image));
+    screenshot("finished-with-preview");
+
+    Path downloaded = DOWNLOADS.resolve("heatmap.png");
+    Files.deleteIfExists(downloaded);
+    heatmap.findElement(By.tagName("a")).click();
+    Api.poll(
+        Duration.ofSeconds(20),
+        () -> {
+          try {
+            return Files.exists(downloaded) && Files.size(downloaded) > 8;
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        ok -> ok,
+        "the heat map to be downloaded");
+    byte[] magic = Arrays.copyOf(Files.readAllBytes(downloaded), 8);
+    assertArrayEquals(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic, "a PNG file");
+
+    // The run list shows it.
+    browser.get(url("/ui/runs"));
+    assertFalse(browser.findElements(By.cssSelector("[data-run='" + runId + "']")).isEmpty());
+    screenshot("run-list");
+  }
+
+  @Test
+  void anInvalidValueShowsTheServersMessageAtTheField() {
+    signIn("alice");
+    browser.get(url("/ui/apps/heat-transfer"));
+    waitFor(By.id("launch-form"));
+    type("f-nx", "1000");
+    browser.findElement(By.id("launch-button")).click();
+    WebElement message =
+        wait(Duration.ofSeconds(20))
+            .until(ExpectedConditions.visibilityOfElementLocated(By.id("e-nx")));
+    assertEquals("must be at most 401", message.getText());
+    assertEquals("true", browser.findElement(By.id("f-nx")).getAttribute("aria-invalid"));
+    assertEquals(
+        browser.findElement(By.id("f-nx")),
+        browser.switchTo().activeElement(),
+        "the first wrong field has the focus");
+    assertTrue(browser.getCurrentUrl().endsWith("/ui/apps/heat-transfer"), "no run was made");
+    screenshot("field-message");
+  }
+
+  @Test
+  void anotherOrgsRunShowsNotFound() {
+    String alicesRun =
+        Api.launch(
+            "alice",
+            Map.of(
+                "appId",
+                "heat-transfer",
+                "inputs",
+                Map.of("nx", 11, "ny", 11, "duration", 1, "cores", 1)));
+    signIn("bob");
+    browser.get(url("/ui/runs/" + alicesRun));
+    assertEquals("Not found", browser.findElement(By.tagName("h1")).getText());
+    assertFalse(browser.getPageSource().contains("heat-transfer"), "nothing of the run leaks");
+    screenshot("not-found");
+  }
+
+  @Test
+  void theCatalogFiltersAndSpeaksChinese() {
+    signIn("alice");
+    new Select(browser.findElement(By.id("accelerator"))).selectByValue("gpu");
+    browser.findElement(By.cssSelector("form.filters button")).click();
+    List<WebElement> cards = browser.findElements(By.cssSelector(".card"));
+    assertEquals(1, cards.size(), "only the GPU app");
+    assertEquals("heat-transfer-gpu", cards.get(0).getAttribute("data-app"));
+
+    browser.findElement(By.cssSelector("[data-lang-switch]")).click();
+    wait(Duration.ofSeconds(10))
+        .until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "zh-CN"));
+    assertEquals("应用目录", browser.findElement(By.tagName("h1")).getText());
+    assertTrue(browser.getCurrentUrl().contains("accelerator=gpu"), "the same page, in Chinese");
+    screenshot("chinese");
+    browser.findElement(By.cssSelector("[data-lang-switch]")).click();
+    wait(Duration.ofSeconds(10))
+        .until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "en"));
+  }
+
+  @Test
+  void aWrongPasswordIsRefusedAndPagesNeedASignIn() {
+    browser.get(url("/ui/runs"));
+    assertTrue(browser.getCurrentUrl().contains("/ui/sign-in"), browser.getCurrentUrl());
+    type("j_username", "alice");
+    type("j_password", "wrong");
+    browser.findElement(By.cssSelector(".sign-in button")).click();
+    waitFor(By.id("sign-in-error"));
+    screenshot("sign-in-refused");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void signIn(String user) {
+    browser.get(url("/ui/sign-in"));
+    type("j_username", user);
+    type("j_password", user);
+    browser.findElement(By.cssSelector(".sign-in button")).click();
+    wait(Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/ui/apps"));
+  }
+
+  private void type(String id, String value) {
+    WebElement input = browser.findElement(By.id(id));
+    input.clear();
+    input.sendKeys(value);
+  }
+
+  private WebElement waitFor(By by) {
+    return wait(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  private WebDriverWait wait(Duration timeout) {
+    return new WebDriverWait(browser, timeout);
+  }
+
+  private String url(String path) {
+    return base.toString().replaceAll("/$", "") + path;
+  }
+
+  private void screenshot(String name) {
+    try {
+      Files.createDirectories(SHOTS);
+      byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+      Files.write(SHOTS.resolve(journey + "-" + (++shot) + "-" + name + ".png"), png);
+    } catch (IOException | RuntimeException e) {
+      // a screenshot is evidence, not the test
+    }
+  }
+}
