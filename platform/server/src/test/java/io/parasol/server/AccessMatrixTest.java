@@ -124,6 +124,18 @@ class AccessMatrixTest {
             200));
     rows.add(
         new Row(
+            "GET",
+            "/api/v1/vendors/{org}/statements/{period}",
+            "/api/v1/vendors/thermosoft/statements/2024-Q1",
+            NONE,
+            401,
+            403,
+            403,
+            200,
+            404,
+            200));
+    rows.add(
+        new Row(
             "POST",
             "/api/v1/finance/costs",
             "/api/v1/finance/costs",

@@ -59,6 +59,13 @@ public class BillingService {
     return view(visible(caller, org));
   }
 
+  /** Every org's account, by org (admin). */
+  @Transactional
+  public List<AccountView> accounts(Caller caller) {
+    requireAdmin(caller);
+    return BillingAccount.<BillingAccount>list("order by org").stream().map(this::view).toList();
+  }
+
   /** Creates an account or changes its kind and credit limit (admin); If-Match guards races. */
   @Transactional
   public AccountView upsert(

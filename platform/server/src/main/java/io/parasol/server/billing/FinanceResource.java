@@ -57,6 +57,18 @@ public class FinanceResource {
     return Response.ok(report, MediaType.APPLICATION_JSON).build();
   }
 
+  @GET
+  @Path("vendors/{org}/statements/{period}")
+  @RolesAllowed({Role.ISV_ID, Role.ADMIN_ID})
+  @Operation(
+      operationId = "getVendorStatement",
+      summary =
+          "A vendor's usage and revenue share of its apps in a month (2026-03) or quarter (2026-Q1)")
+  public FinanceService.VendorStatement vendorStatement(
+      @PathParam("org") String org, @PathParam("period") String period) {
+    return finance.vendorStatement(callers.caller(), org, period);
+  }
+
   @POST
   @Path("finance/costs")
   @Consumes(MediaType.APPLICATION_JSON)

@@ -8,6 +8,7 @@ import io.parasol.server.common.ProblemException;
 import io.parasol.server.compute.Cluster;
 import io.parasol.server.compute.ComputePartition;
 import io.parasol.server.tenancy.Caller;
+import io.parasol.server.tenancy.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
@@ -337,6 +338,61 @@ public class FinanceService {
                         ((BigDecimal) r[1]).negate().setScale(Ledger.SCALE)))
             .toList());
     return report;
+  }
+
+  /**
+   * What one of a vendor's apps earned in a period.
+   *
+   * @param appId the app
+   * @param runs the runs of it that paid the vendor in the period
+   * @param revenue the vendor's share of their licence fees (credited to {@code vendor:ORG})
+   */
+  public record AppRevenue(String appId, long runs, BigDecimal revenue) {}
+
+  /**
+   * A vendor's statement: usage and revenue share of their apps in a month or a quarter.
+   *
+   * @param vendor the vendor org
+   * @param period the period
+   * @param apps per app, by app id
+   * @param total the vendor's total share
+   */
+  public record VendorStatement(
+      String vendor, String period, List<AppRevenue> apps, BigDecimal total) {}
+
+  /** A vendor's statement; the vendor's ISVs and admins may read it. */
+  @Transactional
+  public VendorStatement vendorStatement(Caller caller, String vendor, String periodText) {
+    if (!caller.isAdmin() && !(caller.role() == Role.ISV && caller.org().equals(vendor))) {
+      throw ProblemException.notFound("vendor " + vendor);
+    }
+    Period p = period(periodText);
+    // Each settlement credits the vendor's share and, in the same transaction, the app's licence
+    // revenue account: that entry names the app.
+    List<Object[]> rows =
+        LedgerEntry.getEntityManager()
+            .createQuery(
+                "select l.account, count(distinct t.causeId), sum(v.amount)"
+                    + " from LedgerTransaction t, LedgerEntry v, LedgerEntry l"
+                    + " where v.transactionId = t.id and l.transactionId = t.id and t.period in ?1"
+                    + " and v.account = ?2 and l.account like 'revenue:licence:%'"
+                    + " group by l.account order by l.account",
+                Object[].class)
+            .setParameter(1, p.months())
+            .setParameter(2, Ledger.vendorPayable(vendor))
+            .getResultList();
+    List<AppRevenue> apps =
+        rows.stream()
+            .map(
+                r ->
+                    new AppRevenue(
+                        ((String) r[0]).substring("revenue:licence:".length()),
+                        ((Number) r[1]).longValue(),
+                        ((BigDecimal) r[2]).negate().setScale(Ledger.SCALE)))
+            .toList();
+    BigDecimal total =
+        apps.stream().map(AppRevenue::revenue).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new VendorStatement(vendor, p.name(), apps, total.setScale(Ledger.SCALE));
   }
 
   /** One CSV row of a report. */

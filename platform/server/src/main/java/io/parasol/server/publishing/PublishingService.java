@@ -240,6 +240,17 @@ public class PublishingService {
     return new Page<>(items, page, size, total);
   }
 
+  /** The listings waiting for an admin's review, oldest first (admin). */
+  @Transactional
+  public List<PluginView> reviewQueue(Caller caller) {
+    if (!caller.isAdmin()) {
+      throw ProblemException.forbidden("only admins review listings");
+    }
+    return Plugin.<Plugin>list("status = ?1 order by updatedAt", PluginStatus.IN_REVIEW).stream()
+        .map(this::view)
+        .toList();
+  }
+
   /** Whether an upload with this content hash exists already (bundled examples). */
   @Transactional
   boolean existsWithSha(String sha) {

@@ -7,6 +7,7 @@ import io.parasol.plugin.api.ChoiceField;
 import io.parasol.plugin.api.Condition;
 import io.parasol.plugin.api.Field;
 import io.parasol.plugin.api.FileField;
+import io.parasol.plugin.api.FormSpec;
 import io.parasol.plugin.api.IntegerField;
 import io.parasol.plugin.api.NumberField;
 import io.parasol.plugin.api.Section;
@@ -78,6 +79,22 @@ public record FormView(List<SectionView> sections) {
     public boolean hasRange() {
       return !min.isEmpty() && !max.isEmpty();
     }
+  }
+
+  /** Flattens a form alone (a listing under review), with {@code values} filled in. */
+  public static FormView of(FormSpec form, Map<String, Object> values, ObjectMapper json) {
+    Map<String, Object> defaults = values == null ? Map.of() : values;
+    List<SectionView> sections = new ArrayList<>();
+    if (form != null) {
+      for (Section s : form.sections()) {
+        sections.add(
+            new SectionView(
+                s.id(),
+                s.title(),
+                s.fields().stream().map(f -> field(f, defaults, json)).toList()));
+      }
+    }
+    return new FormView(List.copyOf(sections));
   }
 
   /** Flattens an app's form and the platform's fields, with the app's defaults filled in. */

@@ -261,4 +261,145 @@ public interface Messages {
 
   @Message("Page {page} of {pages}")
   String pageOf(int page, long pages);
+
+  @Message("Publish")
+  String navPublish();
+
+  @Message("Review")
+  String navReview();
+
+  @Message("Administration")
+  String navAdmin();
+
+  @Message("Upload a plugin")
+  String uploadPlugin();
+
+  @Message("Drop a plugin jar here, or choose one")
+  String dropHere();
+
+  @Message("Choose a jar")
+  String chooseJar();
+
+  @Message("Your listings")
+  String yourListings();
+
+  @Message("Status")
+  String status();
+
+  @Message("Reason")
+  String reason();
+
+  @Message("Verification report")
+  String report();
+
+  @Message("Check")
+  String check();
+
+  @Message("Result")
+  String result();
+
+  @Message("passed")
+  String passed();
+
+  @Message("failed")
+  String failed();
+
+  @Message("Submit for review")
+  String submit();
+
+  @Message("No listings yet.")
+  String noListings();
+
+  @Message("Usage and revenue share")
+  String usage();
+
+  @Message("Period")
+  String period();
+
+  @Message("Runs")
+  String runsCount();
+
+  @Message("Your share")
+  String revenueShare();
+
+  @Message("Total")
+  String total();
+
+  @Message("Review queue")
+  String reviewQueue();
+
+  @Message("Nothing waits for review.")
+  String noReviews();
+
+  @Message("What changed")
+  String changes();
+
+  @Message("Form")
+  String form();
+
+  @Message("Approve")
+  String approve();
+
+  @Message("Reject")
+  String reject();
+
+  @Message("Reason for the vendor")
+  String rejectReason();
+
+  @Message("Clusters and partitions")
+  String clusters();
+
+  @Message("Region")
+  String region();
+
+  @Message("Backend")
+  String backend();
+
+  @Message("Health")
+  String health();
+
+  @Message("Nodes")
+  String nodes();
+
+  @Message("Price book")
+  String priceBook();
+
+  @Message("Resource")
+  String resource();
+
+  @Message("Unit price")
+  String unitPrice();
+
+  @Message("Since")
+  String since();
+
+  @Message("Licence fees")
+  String licenceFees();
+
+  @Message("Accounts")
+  String accounts();
+
+  @Message("Top up")
+  String topUp();
+
+  @Message("Finance")
+  String finance();
+
+  @Message("Download CSV")
+  String downloadCsv();
+
+  @Message("Revenue")
+  String revenue();
+
+  @Message("Audit log")
+  String auditLog();
+
+  @Message("Actor")
+  String actor();
+
+  @Message("Action")
+  String action();
+
+  @Message("Target")
+  String target();
 }

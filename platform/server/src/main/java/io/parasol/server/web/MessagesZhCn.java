@@ -346,4 +346,192 @@ public interface MessagesZhCn extends Messages {
   @Override
   @Message("第 {page} 页，共 {pages} 页")
   String pageOf(int page, long pages);
+
+  @Override
+  @Message("发布")
+  String navPublish();
+
+  @Override
+  @Message("审核")
+  String navReview();
+
+  @Override
+  @Message("管理")
+  String navAdmin();
+
+  @Override
+  @Message("上传插件")
+  String uploadPlugin();
+
+  @Override
+  @Message("将插件 jar 拖放到这里，或选择文件")
+  String dropHere();
+
+  @Override
+  @Message("选择 jar 文件")
+  String chooseJar();
+
+  @Override
+  @Message("您的应用")
+  String yourListings();
+
+  @Override
+  @Message("状态")
+  String status();
+
+  @Override
+  @Message("原因")
+  String reason();
+
+  @Override
+  @Message("验证报告")
+  String report();
+
+  @Override
+  @Message("检查项")
+  String check();
+
+  @Override
+  @Message("结果")
+  String result();
+
+  @Override
+  @Message("通过")
+  String passed();
+
+  @Override
+  @Message("未通过")
+  String failed();
+
+  @Override
+  @Message("提交审核")
+  String submit();
+
+  @Override
+  @Message("还没有应用。")
+  String noListings();
+
+  @Override
+  @Message("用量与收入分成")
+  String usage();
+
+  @Override
+  @Message("期间")
+  String period();
+
+  @Override
+  @Message("运行次数")
+  String runsCount();
+
+  @Override
+  @Message("您的分成")
+  String revenueShare();
+
+  @Override
+  @Message("合计")
+  String total();
+
+  @Override
+  @Message("审核队列")
+  String reviewQueue();
+
+  @Override
+  @Message("没有待审核的应用。")
+  String noReviews();
+
+  @Override
+  @Message("变更内容")
+  String changes();
+
+  @Override
+  @Message("表单")
+  String form();
+
+  @Override
+  @Message("批准")
+  String approve();
+
+  @Override
+  @Message("拒绝")
+  String reject();
+
+  @Override
+  @Message("给提供方的原因")
+  String rejectReason();
+
+  @Override
+  @Message("集群与分区")
+  String clusters();
+
+  @Override
+  @Message("区域")
+  String region();
+
+  @Override
+  @Message("后端")
+  String backend();
+
+  @Override
+  @Message("健康状态")
+  String health();
+
+  @Override
+  @Message("节点")
+  String nodes();
+
+  @Override
+  @Message("价格表")
+  String priceBook();
+
+  @Override
+  @Message("资源")
+  String resource();
+
+  @Override
+  @Message("单价")
+  String unitPrice();
+
+  @Override
+  @Message("生效自")
+  String since();
+
+  @Override
+  @Message("许可费")
+  String licenceFees();
+
+  @Override
+  @Message("账户")
+  String accounts();
+
+  @Override
+  @Message("充值")
+  String topUp();
+
+  @Override
+  @Message("财务")
+  String finance();
+
+  @Override
+  @Message("下载 CSV")
+  String downloadCsv();
+
+  @Override
+  @Message("收入")
+  String revenue();
+
+  @Override
+  @Message("审计日志")
+  String auditLog();
+
+  @Override
+  @Message("操作人")
+  String actor();
+
+  @Override
+  @Message("操作")
+  String action();
+
+  @Override
+  @Message("对象")
+  String target();
 }

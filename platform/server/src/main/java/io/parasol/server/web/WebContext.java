@@ -66,6 +66,10 @@ public class WebContext {
     return identity.hasRole(Role.ENGINEER_ID);
   }
 
+  public boolean isv() {
+    return identity.hasRole(Role.ISV_ID);
+  }
+
   public boolean admin() {
     return identity.hasRole(Role.ADMIN_ID);
   }

@@ -60,8 +60,6 @@ public class WebPages {
 
     static native TemplateInstance account(
         BillingViews.AccountView account, Page<BillingViews.TransactionView> ledger);
-
-    static native TemplateInstance problem(int status, String title, String detail);
   }
 
   /**
@@ -87,6 +85,7 @@ public class WebPages {
   private final BillingService billing;
   private final CallerResolver callers;
   private final WebContext web;
+  private final WebRenderer renderer;
   private final ObjectMapper json;
   private final Messages english;
   private final Messages chinese;
@@ -97,6 +96,7 @@ public class WebPages {
       BillingService billing,
       CallerResolver callers,
       WebContext web,
+      WebRenderer renderer,
       ObjectMapper json,
       Messages english,
       @Localized("zh-CN") Messages chinese) {
@@ -105,6 +105,7 @@ public class WebPages {
     this.billing = billing;
     this.callers = callers;
     this.web = web;
+    this.renderer = renderer;
     this.json = json;
     this.english = english;
     this.chinese = chinese;
@@ -256,39 +257,16 @@ public class WebPages {
 
   // ---------------------------------------------------------------- helpers
 
-  private interface Render {
-    TemplateInstance get() throws Exception;
-  }
-
-  /** Renders a page; a refusal of the services becomes a page with its status and message. */
-  private Response render(Render render) {
-    try {
-      return Response.ok(localized(render.get())).build();
-    } catch (ProblemException e) {
-      String detail =
-          e.errors().isEmpty()
-              ? e.getMessage()
-              : e.errors().stream()
-                  .map(p -> p.field() + " " + p.message())
-                  .reduce((a, b) -> a + "; " + b)
-                  .orElse("");
-      return page(e.status(), e.title(), detail);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  private Response render(WebRenderer.Page page) {
+    return renderer.render(page);
   }
 
   private Response page(int status, String title, String detail) {
-    return Response.status(status)
-        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-        .entity(localized(Templates.problem(status, title, detail)))
-        .build();
+    return renderer.problem(status, title, detail);
   }
 
   private TemplateInstance localized(TemplateInstance page) {
-    return page.setLocale(web.locale());
+    return renderer.localized(page);
   }
 
   /** The page's text in Java code, in the page's language. */

@@ -340,4 +340,86 @@
       });
     }
   }
+
+  // ------------------------------------------------------------ ISV: upload and submit
+  const drop = document.querySelector('[data-drop-upload]');
+  if (drop) {
+    const state = document.getElementById('upload-state');
+    const upload = async (file) => {
+      if (!file) return;
+      state.textContent = text('uploading', 'Uploading…');
+      const body = new FormData();
+      body.append('file', file);
+      const result = await api('POST', '/api/v1/plugins', body);
+      if (!result.ok) {
+        state.textContent = result.data.detail || result.data.title;
+        return;
+      }
+      // Verification runs in the worker sandbox; the page shows its report when it is done.
+      const id = result.data.id;
+      for (let i = 0; i < 120; i++) {
+        const plugin = await api('GET', '/api/v1/plugins/' + id);
+        if (plugin.ok && plugin.data.status !== 'VERIFYING') break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      location.reload();
+    };
+    const picker = document.getElementById('plugin-file');
+    picker.addEventListener('change', () => upload(picker.files[0]));
+    ['dragenter', 'dragover'].forEach((type) => drop.addEventListener(type, (e) => {
+      e.preventDefault();
+      drop.classList.add('over');
+    }));
+    ['dragleave', 'drop'].forEach((type) => drop.addEventListener(type, () => drop.classList.remove('over')));
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      upload(e.dataTransfer.files[0]);
+    });
+  }
+  document.querySelectorAll('[data-submit-plugin]').forEach((button) => {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const result = await api('POST', '/api/v1/plugins/' + button.dataset.submitPlugin + '/submit');
+      if (result.ok) location.reload();
+      else button.disabled = false;
+    });
+  });
+
+  // ------------------------------------------------------------ admin: review, top-ups
+  const reviewAction = async (id, action, body) => {
+    const result = await api('POST', '/api/v1/plugins/' + id + '/' + action, body);
+    if (result.ok) {
+      location.reload();
+      return;
+    }
+    const error = document.getElementById('review-error-' + id);
+    error.textContent = (result.data.errors || []).map((e) => e.field + ' ' + e.message).join('; ')
+      || result.data.detail || result.data.title;
+    error.hidden = false;
+  };
+  document.querySelectorAll('[data-approve]').forEach((b) =>
+    b.addEventListener('click', () => reviewAction(b.dataset.approve, 'approve')));
+  document.querySelectorAll('[data-reject]').forEach((b) =>
+    b.addEventListener('click', () => reviewAction(b.dataset.reject, 'reject',
+      { reason: document.getElementById('reason-' + b.dataset.reject).value })));
+  document.querySelectorAll('[data-top-up]').forEach((f) => {
+    f.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const amount = f.querySelector('input').value;
+      const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+      const response = await fetch('/api/v1/accounts/' + encodeURIComponent(f.dataset.topUp) + '/top-ups', {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': key },
+        body: JSON.stringify({ amount: Number(amount) }),
+      });
+      if (response.ok) {
+        location.reload();
+        return;
+      }
+      const problem = await response.json();
+      const error = f.querySelector('.error');
+      error.textContent = (problem.errors || []).map((e) => e.field + ' ' + e.message).join('; ') || problem.detail;
+      error.hidden = false;
+    });
+  });
 })();

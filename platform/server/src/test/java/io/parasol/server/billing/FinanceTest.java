@@ -285,6 +285,26 @@ class FinanceTest {
     // The platform keeps 30% of the fee: 2 runs x 3 + 2 core-hours of compute.
     assertMoney("6", amount(may, "revenue.byContract.find { it.contract == 'pay-a' }.licence"));
     assertMoney("2", amount(may, "revenue.byContract.find { it.contract == 'pay-a' }.usage"));
+
+    // The vendor's own statement: its app, the runs that paid it, its share.
+    JsonPath statement =
+        as("admin")
+            .get("/api/v1/vendors/fin-vendor-2/statements/2025-05")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(List.of("finance-app-2"), statement.getList("apps.appId"));
+    assertEquals(2, statement.getInt("apps[0].runs"));
+    assertMoney("14", amount(statement, "apps[0].revenue"));
+    assertMoney("14", amount(statement, "total"));
+    as("admin")
+        .get("/api/v1/vendors/fin-vendor-2/statements/2025-04")
+        .then()
+        .statusCode(200)
+        .body("apps", org.hamcrest.Matchers.empty());
+    as("ivy").get("/api/v1/vendors/fin-vendor-2/statements/2025-05").then().statusCode(404);
+    as("admin").get("/api/v1/vendors/fin-vendor-2/statements/May").then().statusCode(422);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.server.Api;
 import io.parasol.server.Fixtures;
+import io.parasol.server.PluginJars;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.File;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -194,6 +196,78 @@ class WebJourneysTest {
     browser.get(url("/ui/runs"));
     assertFalse(browser.findElements(By.cssSelector("[data-run='" + runId + "']")).isEmpty());
     screenshot("run-list");
+  }
+
+  @Test
+  void anIsvUploadsAndSubmitsAPluginAndAnAdminApprovesItIntoTheCatalog(@TempDir Path tmp)
+      throws Exception {
+    Fixtures.misbehavingAppPublished();
+    String version = "1.5." + System.currentTimeMillis() % 1_000_000;
+    Path jar = PluginJars.variant(tmp, "ok", version, Map.of());
+
+    signIn("victor");
+    browser.get(url("/ui/vendor"));
+    browser.findElement(By.id("plugin-file")).sendKeys(jar.toAbsolutePath().toString());
+    By verified = By.xpath("//tr[@data-status='VERIFIED'][contains(., '" + version + "')]");
+    WebElement row =
+        wait(Duration.ofSeconds(90)).until(ExpectedConditions.presenceOfElementLocated(verified));
+    row.findElement(By.tagName("summary")).click();
+    assertTrue(row.getText().contains("self-test"), row.getText());
+    screenshot("verified");
+    row.findElement(By.cssSelector("[data-submit-plugin]")).click();
+    wait(Duration.ofSeconds(20))
+        .until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//tr[@data-status='IN_REVIEW'][contains(., '" + version + "')]")));
+    screenshot("submitted");
+
+    browser.manage().deleteAllCookies();
+    signIn("admin");
+    browser.get(url("/ui/admin/review"));
+    By mine = By.xpath("//article[@data-app='misbehaving-app'][contains(., '" + version + "')]");
+    WebElement review = waitFor(mine);
+    assertTrue(review.getText().contains("→ " + version), "what changed: " + review.getText());
+    screenshot("review");
+    review.findElement(By.cssSelector("[data-approve]")).click();
+    wait(Duration.ofSeconds(20)).until(ExpectedConditions.invisibilityOfElementLocated(mine));
+
+    browser.get(url("/ui/apps/misbehaving-app?version=" + version));
+    assertTrue(
+        browser.findElement(By.cssSelector(".app-head .meta")).getText().contains(version),
+        "the approved version has its page in the catalog");
+    browser.get(url("/ui/apps?q=misbehaving"));
+    assertFalse(browser.findElements(By.cssSelector("[data-app='misbehaving-app']")).isEmpty());
+    screenshot("in-catalog");
+  }
+
+  @Test
+  void anAdminSeesClustersPricesAccountsFinanceAndTheAuditLog() {
+    signIn("admin");
+    for (String page : List.of("clusters", "prices", "accounts", "finance", "audit")) {
+      browser.get(url("/ui/admin/" + page));
+      assertTrue(browser.findElements(By.cssSelector(".problem")).isEmpty(), page);
+      screenshot(page);
+    }
+    browser.get(url("/ui/admin/accounts"));
+    WebElement acme = browser.findElement(By.cssSelector("[data-account='acme']"));
+    String before = acme.findElement(By.className("balance")).getText();
+    acme.findElement(By.tagName("input")).sendKeys("12.5");
+    acme.findElement(By.tagName("button")).click();
+    wait(Duration.ofSeconds(20))
+        .until(
+            d ->
+                !d.findElement(By.cssSelector("[data-account='acme'] .balance"))
+                    .getText()
+                    .equals(before));
+    browser.get(url("/ui/admin/audit"));
+    assertTrue(browser.getPageSource().contains("account.top-up"), "the top-up is audited");
+    // An engineer is not an admin.
+    browser.manage().deleteAllCookies();
+    signIn("alice");
+    browser.get(url("/ui/admin/accounts"));
+    assertTrue(browser.findElements(By.cssSelector("[data-account]")).isEmpty());
+    assertEquals(
+        "403", browser.findElement(By.cssSelector(".problem")).getAttribute("data-status"));
   }
 
   @Test
