@@ -34,6 +34,15 @@
 
   const when = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang) : '');
 
+  // Times in the reader's time zone and language.
+  document.querySelectorAll('time[datetime]').forEach((t) => {
+    const at = new Date(t.getAttribute('datetime'));
+    if (!Number.isNaN(at.getTime())) {
+      t.title = t.getAttribute('datetime');
+      t.textContent = at.toLocaleString(document.documentElement.lang, { dateStyle: 'short', timeStyle: 'short' });
+    }
+  });
+
   // ------------------------------------------------------------ language switch
   document.querySelectorAll('[data-lang-switch]').forEach((a) => {
     a.href += '?back=' + encodeURIComponent(location.pathname + location.search);

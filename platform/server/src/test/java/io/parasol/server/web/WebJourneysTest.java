@@ -192,10 +192,80 @@ class WebJourneysTest {
     assertArrayEquals(
         new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic, "a PNG file");
 
-    // The run list shows it.
+    // The CSV output previews as a table.
+    browser.findElement(By.cssSelector("[data-output='temperature.csv'] button")).click();
+    WebElement csv =
+        wait(Duration.ofSeconds(10))
+            .until(
+                ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#output-preview table.csv")));
+    assertTrue(csv.findElements(By.tagName("tr")).size() > 10, "rows of the temperature field");
+
+    // Run it again with the same inputs, then cancel that run.
+    browser.findElement(By.id("rerun-button")).click();
+    wait(Duration.ofSeconds(20))
+        .until(
+            d ->
+                d.getCurrentUrl().matches(".*/ui/runs/[0-9a-f-]{36}$")
+                    && !d.getCurrentUrl().endsWith(runId));
+    String again = browser.getCurrentUrl().replaceAll(".*/ui/runs/", "");
+    assertEquals(
+        Api.as("alice").get("/api/v1/runs/" + runId).jsonPath().getMap("inputs"),
+        Api.as("alice").get("/api/v1/runs/" + again).jsonPath().getMap("inputs"),
+        "the same inputs");
+    WebElement cancel = browser.findElement(By.id("cancel-button"));
+    if (cancel.isDisplayed()) {
+      cancel.click();
+    }
+    wait(Duration.ofSeconds(60))
+        .until(
+            d -> {
+              String state = d.findElement(By.id("run-state")).getText();
+              return state.equals("CANCELLED") || state.equals("SUCCEEDED");
+            });
+    screenshot("rerun-cancelled");
+
+    // The run list shows both; the account page shows the balance, holds and the ledger.
     browser.get(url("/ui/runs"));
     assertFalse(browser.findElements(By.cssSelector("[data-run='" + runId + "']")).isEmpty());
+    assertFalse(browser.findElements(By.cssSelector("[data-run='" + again + "']")).isEmpty());
     screenshot("run-list");
+    browser.get(url("/ui/account"));
+    assertTrue(
+        browser.findElement(By.id("account-balance")).getText().matches("-?[0-9.]+ [A-Z]{3}"),
+        browser.findElement(By.id("account-balance")).getText());
+    assertTrue(browser.getPageSource().contains(runId), "the run's settlement is in the ledger");
+    screenshot("account");
+  }
+
+  @Test
+  void pagesFitATabletAndEveryControlHasALabel() {
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(820, 1180));
+    signIn("alice");
+    for (String page : List.of("/ui/apps", "/ui/apps/heat-transfer", "/ui/runs", "/ui/account")) {
+      browser.get(url(page));
+      Object overflow =
+          ((org.openqa.selenium.JavascriptExecutor) browser)
+              .executeScript(
+                  "return document.documentElement.scrollWidth > document.documentElement.clientWidth");
+      assertEquals(false, overflow, page + " scrolls sideways on a tablet");
+      Object unlabelled =
+          ((org.openqa.selenium.JavascriptExecutor) browser)
+              .executeScript(
+                  "return Array.from(document.querySelectorAll('input, select, textarea'))"
+                      + ".filter(e => e.type !== 'hidden' && !e.closest('[hidden]'))"
+                      + ".filter(e => !(e.id && document.querySelector('label[for=\"' + e.id + '\"]'))"
+                      + " && !e.getAttribute('aria-label')).map(e => e.id || e.name)");
+      assertEquals(List.of(), unlabelled, page + ": controls without a label");
+      screenshot("tablet" + page.replace('/', '-'));
+    }
+    // The keyboard: the skip link comes first and leads to the content.
+    browser.get(url("/ui/apps"));
+    browser.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+    WebElement first = browser.switchTo().activeElement();
+    assertEquals("skip", first.getAttribute("class"));
+    first.sendKeys(org.openqa.selenium.Keys.ENTER);
+    assertEquals("main", browser.switchTo().activeElement().getAttribute("id"));
   }
 
   @Test
