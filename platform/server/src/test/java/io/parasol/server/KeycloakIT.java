@@ -5,25 +5,37 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The packaged server in production identity mode against a real Keycloak (started by the build
  * from org.keycloak:keycloak-quarkus-dist with platform/keycloak imported): real tokens for people
  * (password grant) and for a vendor's pipeline (client credentials), part of the access matrix, and
- * the tokens that must be refused.
+ * the tokens that must be refused; and the web app's sign-in through Keycloak's own page
+ * (authorisation-code flow with PKCE) in Debian's Chromium.
  */
 class KeycloakIT {
 
-  static final int PORT = 18_182;
+  // The realm's parasol-web client sends people back to 127.0.0.1:8080 (platform/keycloak/realm).
+  static final int PORT = 8080;
   static final String KEYCLOAK = System.getProperty("keycloak.url", "http://127.0.0.1:8180");
   static final String TOKEN_URL = KEYCLOAK + "/realms/%s/protocol/openid-connect/token";
 
@@ -41,7 +53,8 @@ class KeycloakIT {
             Map.of(
                 "PARASOL_OIDC_ENABLED", "true",
                 "PARASOL_OIDC_URL", KEYCLOAK + "/realms/parasol",
-                "PARASOL_IDENTITY_DEMO_USERS_ENABLED", "false"),
+                "PARASOL_IDENTITY_DEMO_USERS_ENABLED", "false",
+                "PARASOL_WEB_SIGN_IN", "code"),
             "target/keycloak-it-server.log");
     Api.poll(
         java.time.Duration.ofSeconds(60),
@@ -86,6 +99,44 @@ class KeycloakIT {
 
   static RequestSpecification bearer(String token) {
     return given().auth().oauth2(token);
+  }
+
+  @Test
+  void theWebAppSignsPeopleInThroughKeycloak() throws Exception {
+    Assumptions.assumeTrue(Chromium.installed(), Chromium.missing());
+    Path shots = Path.of("target/web-journeys");
+    Files.createDirectories(shots);
+    WebDriver browser = Chromium.start(shots);
+    try {
+      String base = "http://127.0.0.1:" + PORT;
+      browser.get(base + "/ui/runs");
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      wait.until(ExpectedConditions.urlContains("/realms/parasol/protocol/openid-connect/auth"));
+      assertTrue(browser.getCurrentUrl().contains("code_challenge="), "PKCE");
+      browser.findElement(By.id("username")).sendKeys("alice");
+      browser.findElement(By.id("password")).sendKeys("alice");
+      Files.write(
+          shots.resolve("keycloak-sign-in.png"),
+          ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      browser.findElement(By.id("kc-login")).click();
+      wait.until(ExpectedConditions.urlToBe(base + "/ui/runs"));
+      assertEquals("alice · acme", browser.findElement(By.className("who")).getText());
+      // The page's script calls the API with the session: the catalog count comes from the API.
+      browser.get(base + "/ui/apps/heat-transfer");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("launch-form")));
+      browser.findElement(By.id("quote-button")).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("quote-panel")));
+      Files.write(
+          shots.resolve("keycloak-signed-in.png"),
+          ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      // Without the session cookie the API still wants a bearer token.
+      given().get("/api/v1/runs").then().statusCode(401);
+      browser.get(base + "/ui/sign-out");
+      browser.get(base + "/ui/runs");
+      wait.until(ExpectedConditions.urlContains("/realms/parasol/protocol/openid-connect/auth"));
+    } finally {
+      browser.quit();
+    }
   }
 
   @Test

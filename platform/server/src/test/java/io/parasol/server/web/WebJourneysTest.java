@@ -6,18 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.server.Api;
+import io.parasol.server.Chromium;
 import io.parasol.server.Fixtures;
 import io.parasol.server.PluginJars;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,9 +31,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,9 +43,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusTest
 class WebJourneysTest {
 
-  static final String CHROMIUM = System.getProperty("parasol.chromium", "/usr/bin/chromium");
-  static final String CHROMEDRIVER =
-      System.getProperty("parasol.chromedriver", "/usr/bin/chromedriver");
   static final Path SHOTS = Path.of("target/web-journeys");
   static final Path DOWNLOADS = Path.of("target/web-journeys/downloads").toAbsolutePath();
 
@@ -62,45 +55,14 @@ class WebJourneysTest {
 
   @BeforeAll
   static void needsChromium() throws IOException {
-    Assumptions.assumeTrue(
-        new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-        "browser journeys skipped: no Chromium at "
-            + CHROMIUM
-            + " or no chromedriver at "
-            + CHROMEDRIVER
-            + " (apt-get install chromium chromium-driver)");
+    Assumptions.assumeTrue(Chromium.installed(), Chromium.missing());
     Files.createDirectories(DOWNLOADS);
   }
 
   @BeforeEach
   void openBrowser(TestInfo info) throws IOException {
     Fixtures.heatTransferPublished();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,1000",
-        "--lang=en-GB",
-        "--user-data-dir=" + Files.createTempDirectory("parasol-chromium"));
-    Map<String, Object> prefs = new HashMap<>();
-    prefs.put("download.default_directory", DOWNLOADS.toString());
-    prefs.put("download.prompt_for_download", false);
-    prefs.put("intl.accept_languages", "en-GB,en");
-    options.setExperimentalOption("prefs", prefs);
-    // Each browser gets its own driver process: quitting a browser stops its driver.
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER))
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
+    browser = Chromium.start(DOWNLOADS);
     journey = info.getTestMethod().orElseThrow().getName();
     shot = 0;
   }
@@ -382,6 +344,7 @@ class WebJourneysTest {
     signIn("alice");
     new Select(browser.findElement(By.id("accelerator"))).selectByValue("gpu");
     browser.findElement(By.cssSelector("form.filters button")).click();
+    wait(Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("accelerator=gpu"));
     List<WebElement> cards = browser.findElements(By.cssSelector(".card"));
     assertEquals(1, cards.size(), "only the GPU app");
     assertEquals("heat-transfer-gpu", cards.get(0).getAttribute("data-app"));
