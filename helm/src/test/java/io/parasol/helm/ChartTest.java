@@ -134,6 +134,27 @@ class ChartTest {
   }
 
   @Test
+  void theWebAppSignsInWithKeycloakAndSharesItsSessionKeyByReference() throws IOException {
+    List<JsonNode> docs = render("ha-ingress.yaml");
+    JsonNode config = kind(docs, "ConfigMap").get(0).path("data");
+    assertEquals("code", config.path("PARASOL_WEB_SIGN_IN").asText());
+    assertEquals("parasol-web", config.path("PARASOL_WEB_CLIENT_ID").asText());
+    JsonNode env = kind(docs, "Deployment").get(0).at("/spec/template/spec/containers/0/env");
+    List<String> fromWebSecret = new java.util.ArrayList<>();
+    env.forEach(
+        e -> {
+          if ("parasol-web-session".equals(e.at("/valueFrom/secretKeyRef/name").asText())) {
+            fromWebSecret.add(e.path("name").asText());
+          }
+        });
+    assertEquals(
+        List.of(
+            "QUARKUS_OIDC_WEB_TOKEN_STATE_MANAGER_ENCRYPTION_SECRET",
+            "QUARKUS_OIDC_WEB_AUTHENTICATION_STATE_SECRET"),
+        fromWebSecret);
+  }
+
+  @Test
   void runNamespacesGetALeastPrivilegeRole() throws IOException {
     List<JsonNode> docs = render("ha-ingress.yaml");
     List<JsonNode> roles = kind(docs, "Role");
