@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -391,8 +392,11 @@ class WebJourneysTest {
     return wait(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
+  /** Waits through page reloads: an element of the page before may go stale meanwhile. */
   private WebDriverWait wait(Duration timeout) {
-    return new WebDriverWait(browser, timeout);
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   private String url(String path) {
