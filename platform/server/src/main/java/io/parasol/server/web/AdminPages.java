@@ -25,8 +25,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,10 +155,7 @@ public class AdminPages {
     return renderer.render(
         () -> {
           Caller caller = admin();
-          String p =
-              period == null || period.isBlank()
-                  ? YearMonth.now(ZoneOffset.UTC).toString()
-                  : period.strip();
+          String p = WebRenderer.periodOrThisMonth(period);
           Map<String, Object> report = finance.report(caller, p);
           return Templates.finance(
               p, bars(report), json.writerWithDefaultPrettyPrinter().writeValueAsString(report));

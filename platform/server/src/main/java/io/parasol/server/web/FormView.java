@@ -100,12 +100,7 @@ public record FormView(List<SectionView> sections) {
   /** Flattens an app's form and the platform's fields, with the app's defaults filled in. */
   public static FormView of(AppDetail app, ObjectMapper json, String runSettingsTitle) {
     Map<String, Object> defaults = app.defaults() == null ? Map.of() : app.defaults();
-    List<SectionView> sections = new ArrayList<>();
-    for (Section s : app.form().sections()) {
-      sections.add(
-          new SectionView(
-              s.id(), s.title(), s.fields().stream().map(f -> field(f, defaults, json)).toList()));
-    }
+    List<SectionView> sections = new ArrayList<>(of(app.form(), defaults, json).sections());
     if (app.platformFields() != null && !app.platformFields().isEmpty()) {
       sections.add(
           new SectionView(

@@ -16,8 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 
 /** The ISV's page: upload, verification reports, submitting for review, usage and revenue. */
 @Path("/ui/vendor")
@@ -54,10 +52,7 @@ public class VendorPages {
           if (caller.role() != Role.ISV) {
             throw ProblemException.forbidden("this page is for vendors");
           }
-          String p =
-              period == null || period.isBlank()
-                  ? YearMonth.now(ZoneOffset.UTC).toString()
-                  : period.strip();
+          String p = WebRenderer.periodOrThisMonth(period);
           return Templates.vendor(
               publishing.list(caller, 0, 100), finance.vendorStatement(caller, caller.org(), p));
         });

@@ -56,6 +56,13 @@ public class WebRenderer {
         .build();
   }
 
+  /** The period a page asks for, or this month (UTC) when it asks for none. */
+  public static String periodOrThisMonth(String period) {
+    return period == null || period.isBlank()
+        ? java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString()
+        : period.strip();
+  }
+
   /** The page in the reader's language. */
   public TemplateInstance localized(TemplateInstance page) {
     return page.setLocale(web.locale());
