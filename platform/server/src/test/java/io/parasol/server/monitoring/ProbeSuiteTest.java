@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * and recall over the suite are written to {@code target/probe-suite.txt}.
  */
 @QuarkusTest
-class ProbeSuiteTest {
+public class ProbeSuiteTest {
 
   static final Path PROBE = Path.of("target/test-plugins/probe-app.jar");
 
@@ -42,7 +42,8 @@ class ProbeSuiteTest {
     LABELS.put("imbalanced", Set.of(FindingRules.LOAD_IMBALANCE));
   }
 
-  static synchronized void probePublished() {
+  /** Publishes the probe app (vendor fluidworks) unless it is published. */
+  public static synchronized void probePublished() {
     if (as("alice").get("/api/v1/apps/probe-app").statusCode() == 200) {
       return;
     }
@@ -52,7 +53,8 @@ class ProbeSuiteTest {
     as("admin").post("/api/v1/plugins/" + id + "/approve").then().statusCode(200);
   }
 
-  static String probe(String behaviour, double seconds, int work) {
+  /** Launches the probe app as alice with {@code behaviour} for {@code seconds} on two cores. */
+  public static String probe(String behaviour, double seconds, int work) {
     return Api.launch(
         "alice",
         Map.of(

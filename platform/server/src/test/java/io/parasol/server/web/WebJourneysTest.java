@@ -9,6 +9,7 @@ import io.parasol.server.Api;
 import io.parasol.server.Chromium;
 import io.parasol.server.Fixtures;
 import io.parasol.server.PluginJars;
+import io.parasol.server.monitoring.ProbeSuiteTest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -301,6 +302,25 @@ class WebJourneysTest {
     assertTrue(browser.findElements(By.cssSelector("[data-account]")).isEmpty());
     assertEquals(
         "403", browser.findElement(By.cssSelector(".problem")).getAttribute("data-status"));
+  }
+
+  @Test
+  void theRunPageShowsMetricChartsAndFindingsWhileTheRunGoes() {
+    ProbeSuiteTest.probePublished();
+    String run = ProbeSuiteTest.probe("sleep", 12, 100);
+    signIn("alice");
+    browser.get(url("/ui/runs/" + run));
+    // A sleeping solver on two cores: monitoring samples it every second and finds the cores idle.
+    wait(Duration.ofSeconds(40))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("run-findings"), "idle_cores"));
+    wait(Duration.ofSeconds(20))
+        .until(d -> !d.findElements(By.cssSelector("#run-metrics figure svg path")).isEmpty());
+    screenshot("metrics-and-findings");
+    browser.findElement(By.id("cancel-button")).click();
+    wait(Duration.ofSeconds(30))
+        .until(ExpectedConditions.textToBe(By.id("run-state"), "CANCELLED"));
   }
 
   @Test
