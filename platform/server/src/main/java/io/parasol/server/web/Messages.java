@@ -402,4 +402,46 @@ public interface Messages {
 
   @Message("Target")
   String target();
+
+  @Message("QUEUED")
+  String stateQueued();
+
+  @Message("SCHEDULED")
+  String stateScheduled();
+
+  @Message("RUNNING")
+  String stateRunning();
+
+  @Message("SUCCEEDED")
+  String stateSucceeded();
+
+  @Message("FAILED")
+  String stateFailed();
+
+  @Message("CANCELLED")
+  String stateCancelled();
+
+  @Message("TIMED_OUT")
+  String stateTimedOut();
+
+  @Message("VERIFYING")
+  String stateVerifying();
+
+  @Message("VERIFIED")
+  String stateVerified();
+
+  @Message("VERIFICATION_FAILED")
+  String stateVerificationFailed();
+
+  @Message("IN_REVIEW")
+  String stateInReview();
+
+  @Message("PUBLISHED")
+  String statePublished();
+
+  @Message("REJECTED")
+  String stateRejected();
+
+  @Message("UNLISTED")
+  String stateUnlisted();
 }

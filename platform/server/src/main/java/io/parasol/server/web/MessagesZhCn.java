@@ -534,4 +534,60 @@ public interface MessagesZhCn extends Messages {
   @Override
   @Message("对象")
   String target();
+
+  @Override
+  @Message("排队中")
+  String stateQueued();
+
+  @Override
+  @Message("已调度")
+  String stateScheduled();
+
+  @Override
+  @Message("运行中")
+  String stateRunning();
+
+  @Override
+  @Message("已成功")
+  String stateSucceeded();
+
+  @Override
+  @Message("失败")
+  String stateFailed();
+
+  @Override
+  @Message("已取消")
+  String stateCancelled();
+
+  @Override
+  @Message("已超时")
+  String stateTimedOut();
+
+  @Override
+  @Message("验证中")
+  String stateVerifying();
+
+  @Override
+  @Message("已验证")
+  String stateVerified();
+
+  @Override
+  @Message("验证未通过")
+  String stateVerificationFailed();
+
+  @Override
+  @Message("审核中")
+  String stateInReview();
+
+  @Override
+  @Message("已发布")
+  String statePublished();
+
+  @Override
+  @Message("已拒绝")
+  String stateRejected();
+
+  @Override
+  @Message("已下架")
+  String stateUnlisted();
 }

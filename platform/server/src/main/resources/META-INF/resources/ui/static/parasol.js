@@ -34,6 +34,14 @@
 
   const when = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang) : '');
 
+  // States in the page's language (the pages render them as the API names them).
+  const stateLabel = (state) => text(
+    'state' + state.toLowerCase().split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join(''), state);
+  document.querySelectorAll('.state').forEach((s) => {
+    s.dataset.value = s.textContent.trim();
+    s.textContent = stateLabel(s.dataset.value);
+  });
+
   // Times in the reader's time zone and language.
   document.querySelectorAll('time[datetime]').forEach((t) => {
     const at = new Date(t.getAttribute('datetime'));
@@ -313,7 +321,8 @@
     const show = (r) => {
       run.dataset.state = r.state;
       const state = document.getElementById('run-state');
-      state.textContent = r.state;
+      state.dataset.value = r.state;
+      state.textContent = stateLabel(r.state);
       state.className = 'state state-' + r.state;
       document.getElementById('run-progress').value = r.progress || 0;
       document.getElementById('run-progress-text').textContent = r.progressMessage || '';

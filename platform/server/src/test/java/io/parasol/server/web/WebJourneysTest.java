@@ -362,6 +362,14 @@ class WebJourneysTest {
 
   @Test
   void theCatalogFiltersAndSpeaksChinese() {
+    String run =
+        Api.launch(
+            "alice",
+            Map.of(
+                "appId",
+                "heat-transfer",
+                "inputs",
+                Map.of("nx", 11, "ny", 11, "duration", 1, "cores", 1)));
     signIn("alice");
     new Select(browser.findElement(By.id("accelerator"))).selectByValue("gpu");
     browser.findElement(By.cssSelector("form.filters button")).click();
@@ -376,6 +384,11 @@ class WebJourneysTest {
     assertEquals("应用目录", browser.findElement(By.tagName("h1")).getText());
     assertTrue(browser.getCurrentUrl().contains("accelerator=gpu"), "the same page, in Chinese");
     screenshot("chinese");
+    browser.get(url("/ui/runs"));
+    WebElement state = browser.findElement(By.cssSelector("[data-run='" + run + "'] .state"));
+    assertTrue(
+        List.of("排队中", "已调度", "运行中", "已成功", "失败", "已取消").contains(state.getText()),
+        "the run's state in Chinese: " + state.getText());
     browser.findElement(By.cssSelector("[data-lang-switch]")).click();
     wait(Duration.ofSeconds(10))
         .until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "en"));
