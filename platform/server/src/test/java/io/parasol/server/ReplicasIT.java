@@ -46,6 +46,16 @@ class ReplicasIT {
   static final int PORT_A = 18_291;
   static final int PORT_B = 18_292;
 
+  /** A launch whose solver sleeps 2 s: long enough to be in flight when a replica stops. */
+  static final Map<String, Object> SLEEP_2S =
+      Map.of(
+          "appId",
+          "misbehaving-app",
+          "version",
+          "1.0.0",
+          "inputs",
+          Map.of("behaviour", "sleep", "seconds", 2));
+
   static Process a;
   static Process b;
 
@@ -211,15 +221,7 @@ class ReplicasIT {
   @Test
   @Order(3)
   void whenAReplicaIsKilledTheOtherFinishesEveryRunAndEachIsBilledOnce() throws Exception {
-    Map<String, Object> sleep =
-        Map.of(
-            "appId",
-            "misbehaving-app",
-            "version",
-            "1.0.0",
-            "inputs",
-            Map.of("behaviour", "sleep", "seconds", 2));
-    List<String> ids = launchThroughBoth(10, sleep);
+    List<String> ids = launchThroughBoth(10, SLEEP_2S);
     Thread.sleep(1500);
     PackagedServer.kill(a, false);
     a = null;
@@ -233,15 +235,7 @@ class ReplicasIT {
     // A rolling update: a fresh replica A takes half the launches, then gets SIGTERM while its
     // runs are in flight; it drains its requests and stops, and B sees every run through.
     a = replica(PORT_A, "a2");
-    Map<String, Object> sleep =
-        Map.of(
-            "appId",
-            "misbehaving-app",
-            "version",
-            "1.0.0",
-            "inputs",
-            Map.of("behaviour", "sleep", "seconds", 2));
-    List<String> ids = launchThroughBoth(10, sleep);
+    List<String> ids = launchThroughBoth(10, SLEEP_2S);
     Thread.sleep(1500);
     a.destroy();
     org.junit.jupiter.api.Assertions.assertTrue(

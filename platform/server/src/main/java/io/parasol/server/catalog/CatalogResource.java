@@ -1,6 +1,5 @@
 package io.parasol.server.catalog;
 
-import io.parasol.plugin.api.Industry;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
 import io.quarkus.security.UnauthorizedException;
@@ -13,8 +12,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -65,7 +62,7 @@ public class CatalogResource {
     }
     return catalog.search(
         Optional.ofNullable(text).filter(t -> !t.isBlank()),
-        Optional.ofNullable(industry).filter(t -> !t.isBlank()).map(CatalogResource::industry),
+        Optional.ofNullable(industry).filter(t -> !t.isBlank()).map(CatalogService::industry),
         Optional.ofNullable(tag).filter(t -> !t.isBlank()),
         Optional.ofNullable(accelerator).filter(t -> !t.isBlank()).map(CatalogService::accelerator),
         page,
@@ -80,15 +77,5 @@ public class CatalogResource {
   public AppDetail get(@PathParam("appId") String appId, @QueryParam("version") String version) {
     requireReader();
     return catalog.get(appId, Optional.ofNullable(version).filter(v -> !v.isBlank()));
-  }
-
-  private static Industry industry(String value) {
-    try {
-      return Industry.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.invalid(
-          "industry",
-          "must be one of " + Arrays.toString(Industry.values()).toLowerCase(Locale.ROOT));
-    }
   }
 }

@@ -30,6 +30,18 @@ public class CatalogService {
     this.config = config;
   }
 
+  /** Reads an industry filter (any case), answering 422 with the industries when it is none. */
+  public static Industry industry(String value) {
+    try {
+      return Industry.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.invalid(
+          "industry",
+          "must be one of "
+              + java.util.Arrays.toString(Industry.values()).toLowerCase(Locale.ROOT));
+    }
+  }
+
   /** The accelerator filter's values: what an app's runs ask for besides cores. */
   public static final List<String> ACCELERATOR_FILTERS = List.of("none", "gpu", "fpga");
 

@@ -19,9 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -98,7 +96,7 @@ public class RunResource {
       @QueryParam("size") @DefaultValue("50") int size) {
     return runs.list(
         callers.caller(),
-        Optional.ofNullable(state).filter(s -> !s.isBlank()).map(RunResource::state),
+        Optional.ofNullable(state).filter(s -> !s.isBlank()).map(RunState::parse),
         page,
         size);
   }
@@ -150,14 +148,5 @@ public class RunResource {
     return Response.ok(file.getKey().toFile(), file.getValue())
         .header("Content-Disposition", "inline; filename=\"" + fileName + "\"")
         .build();
-  }
-
-  private static RunState state(String value) {
-    try {
-      return RunState.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.invalid(
-          "state", "must be one of " + Arrays.toString(RunState.values()));
-    }
   }
 }

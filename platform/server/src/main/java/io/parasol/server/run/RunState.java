@@ -1,5 +1,9 @@
 package io.parasol.server.run;
 
+import io.parasol.server.common.ProblemException;
+import java.util.Arrays;
+import java.util.Locale;
+
 /** The life of a run: {@code QUEUED → SCHEDULED → RUNNING →} one of the terminal states. */
 public enum RunState {
   /** Accepted and waiting for capacity. */
@@ -16,6 +20,15 @@ public enum RunState {
   CANCELLED,
   /** Stopped at its wall-time limit. */
   TIMED_OUT;
+
+  /** Reads a state filter (any case), answering 422 with the states when it is none of them. */
+  public static RunState parse(String value) {
+    try {
+      return valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.invalid("state", "must be one of " + Arrays.toString(values()));
+    }
+  }
 
   public boolean isTerminal() {
     return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == TIMED_OUT;

@@ -11,7 +11,6 @@ import io.parasol.server.common.ProblemException;
 import io.parasol.server.compute.ClusterService;
 import io.parasol.server.compute.ClusterViews;
 import io.parasol.server.publishing.PluginView;
-import io.parasol.server.publishing.PublishedApp;
 import io.parasol.server.publishing.PublishingService;
 import io.parasol.server.tenancy.Caller;
 import io.parasol.server.tenancy.CallerResolver;
@@ -106,17 +105,15 @@ public class AdminPages {
   public Response review() {
     return renderer.render(
         () -> {
-          admin();
+          Caller caller = admin();
           List<Review> queue = new ArrayList<>();
-          List<PublishedApp> published = publishing.newestPublished();
-          for (PluginView p : publishing.reviewQueue(callers.caller())) {
+          Map<String, AppDescriptor> published = new java.util.HashMap<>();
+          publishing
+              .newestPublished()
+              .forEach(a -> published.put(a.descriptor().manifest().id(), a.descriptor()));
+          for (PluginView p : publishing.reviewQueue(caller)) {
             AppDescriptor after = p.report() == null ? null : p.report().descriptor();
-            AppDescriptor before =
-                published.stream()
-                    .filter(a -> a.descriptor().manifest().id().equals(p.appId()))
-                    .map(PublishedApp::descriptor)
-                    .findFirst()
-                    .orElse(null);
+            AppDescriptor before = published.get(p.appId());
             FormView form =
                 after == null
                     ? new FormView(List.of())

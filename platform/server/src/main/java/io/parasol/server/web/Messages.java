@@ -7,9 +7,6 @@ import io.quarkus.qute.i18n.MessageBundle;
 @MessageBundle(value = "msg", locale = "en")
 public interface Messages {
 
-  @Message("Parasol")
-  String product();
-
   @Message("Skip to content")
   String skip();
 
@@ -25,9 +22,6 @@ public interface Messages {
   @Message("Sign out")
   String signOut();
 
-  @Message("Language")
-  String language();
-
   @Message("Sign in")
   String signIn();
 
@@ -39,9 +33,6 @@ public interface Messages {
 
   @Message("Wrong user name or password.")
   String signInFailed();
-
-  @Message("Signed in as {name} ({role}, {org})")
-  String signedInAs(String name, String role, String org);
 
   @Message("Search apps")
   String search();
@@ -90,9 +81,6 @@ public interface Messages {
 
   @Message("Licence")
   String licence();
-
-  @Message("Price")
-  String price();
 
   @Message("Cores")
   String cores();
@@ -175,9 +163,6 @@ public interface Messages {
   @Message("No runs yet.")
   String noRuns();
 
-  @Message("Run {id}")
-  String runTitle(String id);
-
   @Message("Progress")
   String progress();
 
@@ -259,9 +244,6 @@ public interface Messages {
   @Message("Next")
   String next();
 
-  @Message("Page {page} of {pages}")
-  String pageOf(int page, long pages);
-
   @Message("Publish")
   String navPublish();
 
@@ -291,12 +273,6 @@ public interface Messages {
 
   @Message("Verification report")
   String report();
-
-  @Message("Check")
-  String check();
-
-  @Message("Result")
-  String result();
 
   @Message("passed")
   String passed();

@@ -8,10 +8,6 @@ import io.quarkus.qute.i18n.Message;
 public interface MessagesZhCn extends Messages {
 
   @Override
-  @Message("Parasol")
-  String product();
-
-  @Override
   @Message("跳到正文")
   String skip();
 
@@ -32,10 +28,6 @@ public interface MessagesZhCn extends Messages {
   String signOut();
 
   @Override
-  @Message("语言")
-  String language();
-
-  @Override
   @Message("登录")
   String signIn();
 
@@ -50,10 +42,6 @@ public interface MessagesZhCn extends Messages {
   @Override
   @Message("用户名或密码错误。")
   String signInFailed();
-
-  @Override
-  @Message("当前用户 {name}（{role}，{org}）")
-  String signedInAs(String name, String role, String org);
 
   @Override
   @Message("搜索应用")
@@ -118,10 +106,6 @@ public interface MessagesZhCn extends Messages {
   @Override
   @Message("许可")
   String licence();
-
-  @Override
-  @Message("价格")
-  String price();
 
   @Override
   @Message("核数")
@@ -232,10 +216,6 @@ public interface MessagesZhCn extends Messages {
   String noRuns();
 
   @Override
-  @Message("运行 {id}")
-  String runTitle(String id);
-
-  @Override
   @Message("进度")
   String progress();
 
@@ -344,10 +324,6 @@ public interface MessagesZhCn extends Messages {
   String next();
 
   @Override
-  @Message("第 {page} 页，共 {pages} 页")
-  String pageOf(int page, long pages);
-
-  @Override
   @Message("发布")
   String navPublish();
 
@@ -386,14 +362,6 @@ public interface MessagesZhCn extends Messages {
   @Override
   @Message("验证报告")
   String report();
-
-  @Override
-  @Message("检查项")
-  String check();
-
-  @Override
-  @Message("结果")
-  String result();
 
   @Override
   @Message("通过")

@@ -87,11 +87,6 @@ public class WebContext {
     return Locale.forLanguageTag(lang());
   }
 
-  /** The other language's tag, for the switch. */
-  public String otherLang() {
-    return lang().equals("en") ? "zh-CN" : "en";
-  }
-
   private String resolve() {
     RoutingContext context = request.getCurrent();
     if (context == null) {

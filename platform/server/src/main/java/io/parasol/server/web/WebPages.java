@@ -175,7 +175,7 @@ public class WebPages {
             throw ProblemException.invalid("q", "must be at most 200 characters");
           }
           Optional<String> text = present(q);
-          Optional<Industry> ind = present(industry).map(WebPages::industry);
+          Optional<Industry> ind = present(industry).map(CatalogService::industry);
           Optional<String> acc = present(accelerator).map(CatalogService::accelerator);
           Page<AppSummary> found =
               catalog.search(text, ind, present(tag), acc, Math.max(0, page), 24);
@@ -211,7 +211,7 @@ public class WebPages {
       @QueryParam("state") String state, @QueryParam("page") @DefaultValue("0") int page) {
     return render(
         () -> {
-          Optional<RunState> s = present(state).map(WebPages::state);
+          Optional<RunState> s = present(state).map(RunState::parse);
           Caller caller = callers.caller();
           return Templates.runs(
               runs.list(caller, s, Math.max(0, page), RUNS_PER_PAGE),
@@ -276,21 +276,5 @@ public class WebPages {
 
   private static Optional<String> present(String value) {
     return Optional.ofNullable(value).map(String::strip).filter(v -> !v.isEmpty());
-  }
-
-  private static Industry industry(String value) {
-    try {
-      return Industry.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.invalid("industry", "is not an industry: " + value);
-    }
-  }
-
-  private static RunState state(String value) {
-    try {
-      return RunState.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.invalid("state", "is not a run state: " + value);
-    }
   }
 }

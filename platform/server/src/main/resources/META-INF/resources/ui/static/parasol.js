@@ -8,8 +8,10 @@
     return (el && el.dataset[key]) || fallback;
   };
 
-  async function api(method, url, body, accept) {
-    const options = { method, headers: { Accept: accept || 'application/json' }, credentials: 'same-origin' };
+  async function api(method, url, body, headers) {
+    const options = {
+      method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin',
+    };
     if (body instanceof FormData) {
       options.body = body;
     } else if (body !== undefined) {
@@ -31,6 +33,12 @@
     (children || []).forEach((c) => node.appendChild(c));
     return node;
   }
+
+  // A problem+json answer in one line: its field messages, else its detail.
+  const problemText = (problem) =>
+    (problem.errors || []).map((e) => e.field + ' ' + e.message).join('; ') || problem.detail || problem.title;
+
+  const idempotencyKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
   const when = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang) : '');
 
@@ -143,18 +151,12 @@
       const button = document.getElementById('launch-button');
       button.disabled = true;
       try {
-        const key = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
-        const response = await fetch('/api/v1/runs', {
-          method: 'POST', credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': key },
-          body: JSON.stringify(request()),
-        });
-        const data = await response.json();
-        if (response.ok) {
-          location.assign('/ui/runs/' + data.id);
+        const result = await api('POST', '/api/v1/runs', request(), { 'Idempotency-Key': idempotencyKey() });
+        if (result.ok) {
+          location.assign('/ui/runs/' + result.data.id);
           return;
         }
-        showProblem(data);
+        showProblem(result.data);
       } catch (e) {
         showProblem({ detail: String(e) });
       } finally {
@@ -226,14 +228,15 @@
       const type = output.contentType || '';
       if (type.startsWith('image/')) {
         box.replaceChildren(el('img', { src: output.href, alt: output.name }));
-      } else if (type.includes('csv') || output.name.endsWith('.csv')) {
-        const body = await (await fetch(output.href, { credentials: 'same-origin' })).text();
+        return;
+      }
+      const body = await (await fetch(output.href, { credentials: 'same-origin' })).text();
+      if (type.includes('csv') || output.name.endsWith('.csv')) {
         const rows = body.split(/\r?\n/).filter((r) => r.length).slice(0, 51).map((r) => r.split(','));
         const table = el('table', { class: 'csv' });
         rows.forEach((cells, i) => table.appendChild(el('tr', {}, cells.map((c) => el(i ? 'td' : 'th', { text: c })))));
         box.replaceChildren(el('p', { class: 'muted', text: output.name }), table);
       } else {
-        const body = await (await fetch(output.href, { credentials: 'same-origin' })).text();
         box.replaceChildren(el('pre', { class: 'log', text: body.slice(0, 20000) }));
       }
     };
@@ -310,7 +313,7 @@
     };
 
     const log = async () => {
-      const result = await api('GET', '/api/v1/runs/' + id + '/logs', undefined, 'text/plain');
+      const result = await api('GET', '/api/v1/runs/' + id + '/logs', undefined, { Accept: 'text/plain' });
       if (!result.ok) return;
       const pre = document.getElementById('run-log');
       const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
@@ -354,7 +357,7 @@
         });
         rerun.disabled = false;
         if (result.ok) location.assign('/ui/runs/' + result.data.id);
-        else document.getElementById('run-reason').textContent = result.data.detail || result.data.title;
+        else document.getElementById('run-reason').textContent = problemText(result.data);
       });
     }
   }
@@ -370,7 +373,7 @@
       body.append('file', file);
       const result = await api('POST', '/api/v1/plugins', body);
       if (!result.ok) {
-        state.textContent = result.data.detail || result.data.title;
+        state.textContent = problemText(result.data);
         return;
       }
       // Verification runs in the worker sandbox; the page shows its report when it is done.
@@ -411,8 +414,7 @@
       return;
     }
     const error = document.getElementById('review-error-' + id);
-    error.textContent = (result.data.errors || []).map((e) => e.field + ' ' + e.message).join('; ')
-      || result.data.detail || result.data.title;
+    error.textContent = problemText(result.data);
     error.hidden = false;
   };
   document.querySelectorAll('[data-approve]').forEach((b) =>
@@ -424,19 +426,14 @@
     f.addEventListener('submit', async (event) => {
       event.preventDefault();
       const amount = f.querySelector('input').value;
-      const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
-      const response = await fetch('/api/v1/accounts/' + encodeURIComponent(f.dataset.topUp) + '/top-ups', {
-        method: 'POST', credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': key },
-        body: JSON.stringify({ amount: Number(amount) }),
-      });
-      if (response.ok) {
+      const result = await api('POST', '/api/v1/accounts/' + encodeURIComponent(f.dataset.topUp) + '/top-ups',
+        { amount: Number(amount) }, { 'Idempotency-Key': idempotencyKey() });
+      if (result.ok) {
         location.reload();
         return;
       }
-      const problem = await response.json();
       const error = f.querySelector('.error');
-      error.textContent = (problem.errors || []).map((e) => e.field + ' ' + e.message).join('; ') || problem.detail;
+      error.textContent = problemText(result.data);
       error.hidden = false;
     });
   });

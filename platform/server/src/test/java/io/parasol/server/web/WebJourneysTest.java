@@ -345,14 +345,7 @@ class WebJourneysTest {
 
   @Test
   void anotherOrgsRunShowsNotFound() {
-    String alicesRun =
-        Api.launch(
-            "alice",
-            Map.of(
-                "appId",
-                "heat-transfer",
-                "inputs",
-                Map.of("nx", 11, "ny", 11, "duration", 1, "cores", 1)));
+    String alicesRun = tinyRun();
     signIn("bob");
     browser.get(url("/ui/runs/" + alicesRun));
     assertEquals("Not found", browser.findElement(By.tagName("h1")).getText());
@@ -362,14 +355,7 @@ class WebJourneysTest {
 
   @Test
   void theCatalogFiltersAndSpeaksChinese() {
-    String run =
-        Api.launch(
-            "alice",
-            Map.of(
-                "appId",
-                "heat-transfer",
-                "inputs",
-                Map.of("nx", 11, "ny", 11, "duration", 1, "cores", 1)));
+    String run = tinyRun();
     signIn("alice");
     new Select(browser.findElement(By.id("accelerator"))).selectByValue("gpu");
     browser.findElement(By.cssSelector("form.filters button")).click();
@@ -406,6 +392,17 @@ class WebJourneysTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A heat-transfer run of alice's that takes about a second. */
+  private static String tinyRun() {
+    return Api.launch(
+        "alice",
+        Map.of(
+            "appId",
+            "heat-transfer",
+            "inputs",
+            Map.of("nx", 11, "ny", 11, "duration", 1, "cores", 1)));
+  }
 
   private void signIn(String user) {
     browser.get(url("/ui/sign-in"));
