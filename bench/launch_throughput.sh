@@ -20,14 +20,16 @@ QUARKUS_HTTP_PORT=$PORT PARASOL_DATA_DIR="$DATA" \
   QUARKUS_LOG_LEVEL=WARN \
   java ${PARASOL_BENCH_JVM_OPTS:-} -jar platform/server/target/quarkus-app-postgres/quarkus-run.jar > "$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null; cp $DATA/server.log /tmp/bench-server.log; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do
   curl -sf -u alice:alice "http://127.0.0.1:$PORT/api/v1/apps/heat-transfer" >/dev/null && break
   sleep 1
 done
 BODY='{"appId":"heat-transfer","inputs":{"nx":5,"ny":5,"duration":1,"writeCsv":false}}'
-echo "Parasol launch API (PostgreSQL, API-only replica):"
-java bench/LaunchLoad.java "http://127.0.0.1:$PORT/api/v1/runs" alice:alice $CLIENTS 10 "$SECONDS_MEASURED" "$BODY"
+echo "Parasol launch API (PostgreSQL, API-only replica), wrk with $CLIENTS connections:"
+export BODY BASIC_AUTH=alice:alice
+wrk -t 2 -c $CLIENTS -d 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" > /dev/null  # warm-up
+wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
 
 if [ -f /tmp/parasol-slurm/etc/slurm.conf ]; then
   export SLURM_CONF=/tmp/parasol-slurm/etc/slurm.conf

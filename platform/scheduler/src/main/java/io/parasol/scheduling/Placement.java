@@ -622,7 +622,8 @@ public final class Placement {
     if (seconds < 7200) {
       return Math.round(seconds / 60) + " min";
     }
-    return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+    long tenths = Math.round(seconds / 360);
+    return tenths / 10 + "." + tenths % 10 + " h";
   }
 
   /** Why a partition cannot take a run, if it cannot. */

@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
 
 /**
  * Accounts, prices, quotes, holds and settlement. Every movement of money is a balanced ledger
- * transaction recorded once per idempotency key; balances are sums of ledger entries. Holds lock
- * the account row, so concurrent launches cannot take available funds below zero.
+ * transaction recorded once per idempotency key; kept balances move with their entries. Holds take
+ * funds with conditional updates of the kept balance, so concurrent launches cannot take available
+ * funds below zero.
  */
 @ApplicationScoped
 public class BillingService {
@@ -46,10 +47,66 @@ public class BillingService {
   @jakarta.inject.Inject
   jakarta.enterprise.event.Event<io.parasol.server.scheduling.PlacementInputsChanged> changed;
 
-  BillingService(BillingConfig config, AuditService audit, SubscriptionService subscriptions) {
+  /**
+   * The price book as quotes read it: every price and licence fee, past and future, read again once
+   * older than the placement snapshot's TTL and dropped when this replica's change commits (a
+   * change on another replica shows within about the TTL). Settlement reads the database itself.
+   */
+  private final com.github.benmanes.caffeine.cache.LoadingCache<Boolean, PriceBook> priceBook;
+
+  BillingService(
+      BillingConfig config,
+      AuditService audit,
+      SubscriptionService subscriptions,
+      io.parasol.server.scheduling.PlacementConfig placement) {
     this.config = config;
     this.audit = audit;
     this.subscriptions = subscriptions;
+    this.priceBook =
+        com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            // read again by the one caller that finds it older than the TTL, while the others
+            // are served the last reading
+            .refreshAfterWrite(placement.snapshotTtl())
+            .expireAfterWrite(placement.snapshotTtl().multipliedBy(10))
+            .executor(Runnable::run)
+            .build(ignored -> readPriceBook());
+  }
+
+  /** Every price and licence fee, newest first within each partition and resource, or app. */
+  private record PriceBook(Map<String, List<Price>> prices, Map<String, List<LicenceFee>> fees) {
+
+    Optional<BigDecimal> price(String partition, Price.Resource resource, Instant at) {
+      return prices.getOrDefault(partition + "/" + resource, List.of()).stream()
+          .filter(p -> !p.effectiveFrom.isAfter(at))
+          .findFirst()
+          .map(p -> p.unitPrice);
+    }
+
+    Optional<LicenceFee> fee(String appId, Instant at) {
+      return fees.getOrDefault(appId, List.of()).stream()
+          .filter(f -> !f.effectiveFrom.isAfter(at))
+          .findFirst();
+    }
+  }
+
+  private PriceBook readPriceBook() {
+    return io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting()
+        .call(
+            () ->
+                new PriceBook(
+                    Price.<Price>list("order by effectiveFrom desc").stream()
+                        .collect(
+                            java.util.stream.Collectors.groupingBy(
+                                p -> p.partition + "/" + p.resource)),
+                    LicenceFee.<LicenceFee>list("order by effectiveFrom desc").stream()
+                        .collect(java.util.stream.Collectors.groupingBy(f -> f.appId))));
+  }
+
+  void onPriceBookChange(
+      @jakarta.enterprise.event.Observes(
+              during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+          io.parasol.server.scheduling.PlacementInputsChanged change) {
+    priceBook.invalidateAll();
   }
 
   // ---------------------------------------------------------------- accounts
@@ -291,19 +348,28 @@ public class BillingService {
         f.appId,
         null,
         f.basis + " " + f.amount + " share " + f.isvShare);
+    changed.fire(new io.parasol.server.scheduling.PlacementInputsChanged("licence-fee.set"));
     return view(f);
   }
 
   // ---------------------------------------------------------------- quote, hold, settle
 
-  /** Prices a launch at the prices in force now: at the expected wall time and at the limit. */
-  @Transactional
+  /**
+   * Prices a launch at the prices in force now (from the price book as of at most the placement
+   * snapshot's TTL ago): at the expected wall time and at the limit.
+   */
   public Quote quote(QuoteInput in) {
     Instant now = Instant.now();
-    BigDecimal core = price(in.partition(), Price.Resource.CORE_HOUR, now);
+    PriceBook book = priceBook.get(Boolean.TRUE);
+    BigDecimal core =
+        book.price(in.partition(), Price.Resource.CORE_HOUR, now)
+            .orElseThrow(() -> noPrice(Price.Resource.CORE_HOUR, in.partition()));
     BigDecimal card =
-        in.cards() > 0 ? price(in.partition(), Price.Resource.CARD_HOUR, now) : BigDecimal.ZERO;
-    Optional<LicenceFee> fee = fee(in.appId(), now);
+        in.cards() > 0
+            ? book.price(in.partition(), Price.Resource.CARD_HOUR, now)
+                .orElseThrow(() -> noPrice(Price.Resource.CARD_HOUR, in.partition()))
+            : BigDecimal.ZERO;
+    Optional<LicenceFee> fee = book.fee(in.appId(), now);
     return new Quote(
         config.currency(),
         in.partition(),
@@ -330,59 +396,94 @@ public class BillingService {
     return BigDecimal.valueOf((long) units * seconds);
   }
 
+  /** What one launch asks to hold of its org's available funds. */
+  public record HoldRequest(String org, UUID runId, BigDecimal amount) {}
+
   /**
-   * Holds {@code amount} of an org's available funds for a run, inside the caller's transaction;
-   * 402 with the missing amount when there is not enough.
+   * Holds the funds of several launches inside the caller's transaction, all or none: their ledger
+   * rows first, then each org's funds taken for all its launches in one conditional statement, the
+   * transaction's last, so that concurrent launches of one org wait for each other only from there
+   * to the commit. Accounts are touched in one global order (by name), so concurrent transactions
+   * never wait for each other's balance rows in a cycle.
+   *
+   * @throws ProblemException 402 when an org has no billing account or its available funds do not
+   *     cover its launches (for one launch: the missing amount); the caller's transaction must then
+   *     roll back
    */
   @Transactional(Transactional.TxType.MANDATORY)
-  public void hold(String org, UUID runId, BigDecimal amount) {
-    BillingAccount account = BillingAccount.findById(org);
-    if (account == null) {
-      throw new ProblemException(
-          402,
-          "Payment Required",
-          "your organisation " + org + " has no billing account; ask an admin to open one");
+  public void holdAll(List<HoldRequest> requests) {
+    Map<String, BigDecimal> byOrg = new java.util.HashMap<>();
+    List<Ledger.Posting> postings = new java.util.ArrayList<>();
+    for (HoldRequest r : requests) {
+      if (r.amount().signum() > 0) {
+        byOrg.merge(r.org(), r.amount(), BigDecimal::add);
+        postings.add(
+            new Ledger.Posting(
+                    "hold:" + r.runId(), "HOLD", r.org(), "run", r.runId().toString(), "parasol")
+                .debit(Ledger.funds(r.org()), r.amount())
+                .credit(Ledger.held(r.org()), r.amount()));
+      }
     }
-    if (amount.signum() <= 0) {
-      return;
+    for (HoldRequest r : requests) {
+      // an org holding nothing (inside reserved cores, no licence fee) still needs an account
+      if (!byOrg.containsKey(r.org()) && BillingAccount.findById(r.org()) == null) {
+        throw noAccount(r.org());
+      }
     }
-    Ledger.Posting hold =
-        new Ledger.Posting("hold:" + runId, "HOLD", org, "run", runId.toString(), "parasol")
-            .debit(Ledger.funds(org), amount)
-            .credit(Ledger.held(org), amount);
-    if (Ledger.find(hold.key).isPresent()) {
-      return;
-    }
-    Ledger.post(hold, false);
-    // The funds are checked and taken in one conditional statement, the last but one of the
-    // launch: concurrent launches of one org wait for each other only from here to the commit.
-    if (!Ledger.debitWithinLimit(org, amount)) {
-      BigDecimal available = available(account);
-      BigDecimal missing = amount.subtract(available);
-      throw new ProblemException(
-          402,
-          "Payment Required",
-          "this launch needs "
-              + amount
-              + " "
-              + account.currency
-              + " held; "
-              + available
-              + " is available, "
-              + missing
-              + " is missing",
-          List.of(),
-          Map.of(
-              "required",
-              amount,
-              "available",
-              available,
-              "missing",
-              missing,
-              "currency",
-              account.currency));
-    }
-    Ledger.addToBalance(Ledger.held(org), amount.negate());
+    Ledger.postNew(postings);
+    // funds and held accounts in the global order; an org's funds ("…:funds") before its held
+    java.util.TreeMap<String, String> accounts = new java.util.TreeMap<>();
+    byOrg
+        .keySet()
+        .forEach(
+            org -> {
+              accounts.put(Ledger.funds(org), org);
+              accounts.put(Ledger.held(org), org);
+            });
+    accounts.forEach(
+        (name, org) -> {
+          BigDecimal amount = byOrg.get(org);
+          if (name.equals(Ledger.held(org))) {
+            Ledger.addToBalance(name, amount.negate());
+          } else if (!Ledger.debitWithinLimit(org, amount)) {
+            BillingAccount account = BillingAccount.findById(org);
+            throw account == null ? noAccount(org) : insufficient(account, amount);
+          }
+        });
+  }
+
+  private static ProblemException noAccount(String org) {
+    return new ProblemException(
+        402,
+        "Payment Required",
+        "your organisation " + org + " has no billing account; ask an admin to open one");
+  }
+
+  private ProblemException insufficient(BillingAccount account, BigDecimal amount) {
+    BigDecimal available = available(account);
+    BigDecimal missing = amount.subtract(available);
+    return new ProblemException(
+        402,
+        "Payment Required",
+        "this launch needs "
+            + amount
+            + " "
+            + account.currency
+            + " held; "
+            + available
+            + " is available, "
+            + missing
+            + " is missing",
+        List.of(),
+        Map.of(
+            "required",
+            amount,
+            "available",
+            available,
+            "missing",
+            missing,
+            "currency",
+            account.currency));
   }
 
   /**
@@ -528,16 +629,14 @@ public class BillingService {
             at)
         .firstResultOptional()
         .map(p -> p.unitPrice)
-        .orElseThrow(
-            () ->
-                new ProblemException(
-                    409,
-                    "Conflict",
-                    "no "
-                        + resource
-                        + " price is in force for partition "
-                        + partition
-                        + "; ask an admin"));
+        .orElseThrow(() -> noPrice(resource, partition));
+  }
+
+  private static ProblemException noPrice(Price.Resource resource, String partition) {
+    return new ProblemException(
+        409,
+        "Conflict",
+        "no " + resource + " price is in force for partition " + partition + "; ask an admin");
   }
 
   private static Optional<LicenceFee> fee(String appId, Instant at) {

@@ -152,6 +152,67 @@ final class Ledger {
   }
 
   /**
+   * Records new balanced postings in two JDBC batches (transactions, then their entries), leaving
+   * the accounts' kept balances to the caller. For postings whose keys cannot have been used before
+   * (a new run's hold): a used key fails the caller's transaction on the unique constraint.
+   */
+  static void postNew(List<Posting> postings) {
+    if (postings.isEmpty()) {
+      return;
+    }
+    Instant now = Instant.now();
+    for (Posting p : postings) {
+      BigDecimal sum =
+          p.lines.stream().map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+      if (sum.signum() != 0) {
+        throw new IllegalStateException("unbalanced posting " + p.key + ": " + p.lines);
+      }
+    }
+    var em = LedgerEntry.getEntityManager();
+    em.flush();
+    em.unwrap(org.hibernate.Session.class)
+        .doWork(
+            connection -> {
+              try (var txns =
+                  connection.prepareStatement(
+                      "insert into ledger_transaction (idempotency_key, kind, org, cause_type,"
+                          + " cause_id, actor, memo, period, at) values (?, ?, ?, ?, ?, ?, ?, ?,"
+                          + " ?)")) {
+                java.time.OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+                for (Posting p : postings) {
+                  txns.setString(1, p.key);
+                  txns.setString(2, p.kind);
+                  txns.setString(3, p.org);
+                  txns.setString(4, p.causeType);
+                  txns.setString(5, p.causeId);
+                  txns.setString(6, p.actor);
+                  txns.setString(7, p.memo);
+                  txns.setString(8, period(p.consumedAt));
+                  txns.setObject(9, at);
+                  txns.addBatch();
+                }
+                txns.executeBatch();
+              }
+              try (var entries =
+                  connection.prepareStatement(
+                      "insert into ledger_entry (transaction_id, account, amount) values ((select"
+                          + " t.id from ledger_transaction t where t.idempotency_key = ?), ?, ?)")) {
+                for (Posting p : postings) {
+                  for (Map.Entry<String, BigDecimal> line : p.lines) {
+                    if (line.getValue().signum() != 0) {
+                      entries.setString(1, p.key);
+                      entries.setString(2, line.getKey());
+                      entries.setBigDecimal(3, line.getValue());
+                      entries.addBatch();
+                    }
+                  }
+                }
+                entries.executeBatch();
+              }
+            });
+  }
+
+  /**
    * Debits a customer's funds account by {@code amount} if what is available (the credit limit less
    * the balance) covers it, in one statement; false when it does not.
    */
@@ -177,14 +238,12 @@ final class Ledger {
     if (hasRow) {
       return false;
     }
-    // no posting yet: the credit limit alone decides
-    BigDecimal limit =
-        new BigDecimal(
-            em.createNativeQuery("select credit_limit from billing_account where org = ?1")
-                .setParameter(1, org)
-                .getSingleResult()
-                .toString());
-    if (limit.compareTo(amount) < 0) {
+    // no posting yet: the credit limit alone decides (and no account, nothing)
+    List<?> limits =
+        em.createNativeQuery("select credit_limit from billing_account where org = ?1")
+            .setParameter(1, org)
+            .getResultList();
+    if (limits.isEmpty() || new BigDecimal(limits.get(0).toString()).compareTo(amount) < 0) {
       return false;
     }
     addToBalance(account, amount);

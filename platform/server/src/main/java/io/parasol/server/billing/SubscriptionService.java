@@ -201,6 +201,30 @@ public class SubscriptionService {
   }
 
   /**
+   * The partitions, as {@code org/partition}, where these orgs hold a subscription in force today:
+   * only launches there need {@link #reserve}. Joins the caller's transaction.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public java.util.Set<String> reservedPartitions(java.util.Collection<String> orgs) {
+    // every subscription in force today (a short list), read with one fixed statement
+    List<?> rows =
+        Subscription.getEntityManager()
+            .createNativeQuery(
+                "select org, partition_name from subscription where starts_on <= ?1 and ends_on >"
+                    + " ?1")
+            .setParameter(1, LocalDate.now(ZoneOffset.UTC))
+            .getResultList();
+    java.util.Set<String> in = new java.util.HashSet<>();
+    for (Object row : rows) {
+      Object[] r = (Object[]) row;
+      if (orgs.contains((String) r[0])) {
+        in.add(r[0] + "/" + r[1]);
+      }
+    }
+    return in;
+  }
+
+  /**
    * Puts a run inside its org's free reserved cores on the partition, if there are enough; joins
    * the launch's transaction (locks the subscriptions, so concurrent launches cannot overbook
    * them).
@@ -235,6 +259,12 @@ public class SubscriptionService {
       }
     }
     return false;
+  }
+
+  /** Takes back the reserved cores of a launch that did not happen; joins its transaction. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void unreserve(UUID runId) {
+    ReservationUse.deleteById(runId);
   }
 
   /** Frees a run's reserved cores; true when the run was inside a reservation. */

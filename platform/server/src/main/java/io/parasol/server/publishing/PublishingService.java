@@ -1,6 +1,8 @@
 package io.parasol.server.publishing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.parasol.protocol.AppDescriptor;
 import io.parasol.protocol.VerificationReport;
 import io.parasol.protocol.VerificationReport.Check;
@@ -9,6 +11,7 @@ import io.parasol.server.common.Hashing;
 import io.parasol.server.common.JsonText;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
+import io.parasol.server.scheduling.PlacementConfig;
 import io.parasol.server.storage.DataDirectory;
 import io.parasol.server.tenancy.Caller;
 import io.parasol.server.tenancy.Role;
@@ -49,14 +52,46 @@ public class PublishingService {
   private final VerificationService verification;
   private final ObjectMapper json;
   private final AuditService audit;
+  private final jakarta.enterprise.event.Event<ListingChanged> listingChanged;
+
+  /**
+   * What launches read of the catalog (an app's published versions, a plugin's base jars): read
+   * again once older than the placement snapshot's TTL (by the one caller that finds it so, while
+   * the others are served the last reading), and dropped when this replica's change of a listing
+   * commits, so a change made on another replica shows here within about the TTL.
+   */
+  private final LoadingCache<String, List<PublishedApp>> versions;
+
+  private final LoadingCache<UUID, List<String>> bases;
 
   PublishingService(
       DataDirectory data,
       PublishingConfig config,
       VerificationService verification,
       ObjectMapper json,
-      AuditService audit) {
+      AuditService audit,
+      PlacementConfig placement,
+      jakarta.enterprise.event.Event<ListingChanged> listingChanged) {
     this.audit = audit;
+    this.listingChanged = listingChanged;
+    this.versions =
+        Caffeine.newBuilder()
+            .refreshAfterWrite(placement.snapshotTtl())
+            .expireAfterWrite(placement.snapshotTtl().multipliedBy(10))
+            .executor(Runnable::run)
+            .maximumSize(10_000)
+            .build(
+                appId ->
+                    QuarkusTransaction.joiningExisting().call(() -> readPublishedVersions(appId)));
+    this.bases =
+        Caffeine.newBuilder()
+            .refreshAfterWrite(placement.snapshotTtl())
+            .expireAfterWrite(placement.snapshotTtl().multipliedBy(10))
+            .executor(Runnable::run)
+            .maximumSize(10_000)
+            .build(
+                pluginId ->
+                    QuarkusTransaction.joiningExisting().call(() -> readBaseJars(pluginId)));
     this.data = data;
     this.config = config;
     this.verification = verification;
@@ -186,6 +221,7 @@ public class PublishingService {
                 p.publishedAt = Instant.now();
               }
             });
+    forgetListings();
     LOG.infof("plugin %s verified: %s", pluginId, report.passed() ? "passed" : "failed");
   }
 
@@ -309,7 +345,22 @@ public class PublishingService {
     requireStatus(p, from, action);
     p.status = to;
     p.updatedAt = Instant.now();
+    listingChanged.fire(new ListingChanged(p.id));
     return p;
+  }
+
+  /** A CDI event: a listing's status changed; what launches read of the catalog is stale. */
+  record ListingChanged(UUID pluginId) {}
+
+  void onListingChanged(
+      @Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+          ListingChanged change) {
+    forgetListings();
+  }
+
+  private void forgetListings() {
+    versions.invalidateAll();
+    bases.invalidateAll();
   }
 
   private PluginView audited(Caller caller, Plugin p, String action, String detail) {
@@ -333,9 +384,12 @@ public class PublishingService {
     return newest.values().stream().sorted(Comparator.comparing(PublishedApp::appId)).toList();
   }
 
-  /** Every published version of an app, newest first. */
-  @Transactional
+  /** Every published version of an app, newest first (as of at most the snapshot TTL ago). */
   public List<PublishedApp> publishedVersions(String appId) {
+    return versions.get(appId);
+  }
+
+  private List<PublishedApp> readPublishedVersions(String appId) {
     return Plugin.<Plugin>list("appId = ?1 and status = ?2", appId, PluginStatus.PUBLISHED).stream()
         .map(this::published)
         .sorted(Comparator.comparing(PublishedApp::version, SemVer.COMPARATOR).reversed())
@@ -354,8 +408,11 @@ public class PublishingService {
    *
    * @throws ProblemException 409 when a base is no longer published
    */
-  @Transactional
   public List<String> baseJars(UUID pluginId) {
+    return bases.get(pluginId);
+  }
+
+  private List<String> readBaseJars(UUID pluginId) {
     Plugin p = Plugin.findById(pluginId);
     if (p == null || p.dependsOn == null || p.dependsOn.isBlank()) {
       return List.of();
@@ -370,7 +427,7 @@ public class PublishingService {
                           p.appId + " builds on " + base + ", which is no longer published"));
       shas.add(published.jarSha256);
     }
-    return shas;
+    return List.copyOf(shas);
   }
 
   /** The jar of a plugin, for workers. */

@@ -15,7 +15,6 @@ import io.parasol.scheduling.Placement;
 import io.parasol.server.audit.AuditService;
 import io.parasol.server.billing.BillingService;
 import io.parasol.server.billing.BillingViews;
-import io.parasol.server.billing.SubscriptionService;
 import io.parasol.server.catalog.CatalogService;
 import io.parasol.server.catalog.PlatformFields;
 import io.parasol.server.common.FileTrees;
@@ -78,10 +77,10 @@ public class RunService {
   private final ObjectMapper canonical;
   private final AuditService audit;
   private final BillingService billing;
-  private final SubscriptionService subscriptions;
   private final RunSettlement settlement;
   private final OrgPolicyService policies;
   private final io.parasol.server.scheduling.PlacementConfig placementConfig;
+  private final LaunchWriter writer;
 
   RunService(
       CatalogService catalog,
@@ -95,12 +94,12 @@ public class RunService {
       AuditService audit,
       BillingService billing,
       io.parasol.server.scheduling.PlacementConfig placementConfig,
-      SubscriptionService subscriptions,
       RunSettlement settlement,
-      OrgPolicyService policies) {
+      OrgPolicyService policies,
+      LaunchWriter writer) {
+    this.writer = writer;
     this.policies = policies;
     this.placementConfig = placementConfig;
-    this.subscriptions = subscriptions;
     this.settlement = settlement;
     this.audit = audit;
     this.billing = billing;
@@ -209,31 +208,21 @@ public class RunService {
     run.requestHash = requestHash;
     run.createdAt = Instant.now();
     run.updatedAt = run.createdAt;
-    RunTransition[] first = new RunTransition[1];
+    RunTransition first;
     try {
-      QuarkusTransaction.requiringNew()
-          .run(
-              () -> {
-                run.persist();
-                first[0] =
-                    RunStore.record(
-                        run,
-                        null,
-                        RunState.QUEUED,
-                        "launched by "
-                            + caller.name()
-                            + "; "
-                            + decision.reason()
-                            + " (partition "
-                            + decision.partition()
-                            + ")");
-                Run.getEntityManager().flush();
-                // Inside the org's reserved cores only the licence is held and charged.
-                boolean reserved =
-                    subscriptions.reserve(run.org, run.partitionName, run.cores, run.id);
-                run.holdAmount = reserved ? quote.maximum().licence() : quote.maximum().total();
-                billing.hold(run.org, run.id, run.holdAmount);
-              });
+      first =
+          writer.write(
+              new LaunchWriter.Launch(
+                  run,
+                  "launched by "
+                      + caller.name()
+                      + "; "
+                      + decision.reason()
+                      + " (partition "
+                      + decision.partition()
+                      + ")",
+                  quote.maximum().licence(),
+                  quote.maximum().total()));
     } catch (RuntimeException e) {
       deleteQuietly(data.runDir(runId));
       // Two launches with one Idempotency-Key raced; the other one won.
@@ -247,7 +236,7 @@ public class RunService {
     }
     dispatcher.wake();
     // the answer is built from what was just written, without reading it back
-    return new Launched(view(run, List.of(first[0])), true);
+    return new Launched(view(run, List.of(first), validation.values(), inputFiles, decision), true);
   }
 
   /** A launch request checked against the app's form and the platform's fields. */
@@ -698,6 +687,23 @@ public class RunService {
   }
 
   private RunView view(Run run, List<RunTransition> history) {
+    return view(
+        run,
+        history,
+        JsonText.read(json, run.inputs, MAP),
+        JsonText.read(json, run.inputFiles, STRING_MAP),
+        run.placement == null
+            ? null
+            : JsonText.read(json, run.placement, Placement.Decision.class));
+  }
+
+  /** A run's view from its row and the values its JSON columns were written from. */
+  private RunView view(
+      Run run,
+      List<RunTransition> history,
+      Map<String, Object> inputs,
+      Map<String, String> inputFiles,
+      Placement.Decision decision) {
     List<RunViews.Transition> transitions =
         history.stream()
             .map(t -> new RunViews.Transition(t.fromState, t.toState, t.at, t.reason))
@@ -714,8 +720,8 @@ public class RunService {
         run.progress,
         run.progressMessage,
         run.reason,
-        JsonText.read(json, run.inputs, MAP),
-        JsonText.read(json, run.inputFiles, STRING_MAP),
+        inputs,
+        inputFiles,
         new RunViews.Resources(
             run.cores,
             run.memoryMb,
@@ -727,7 +733,7 @@ public class RunService {
                 ? null
                 : new Accelerator(run.acceleratorKind, run.acceleratorModel, run.acceleratorCount)),
         RunPriority.ofLevel(run.priority).id(),
-        run.placement == null ? null : JsonText.read(json, run.placement, Placement.Decision.class),
+        decision,
         run.attempt,
         run.createdAt,
         run.scheduledAt,

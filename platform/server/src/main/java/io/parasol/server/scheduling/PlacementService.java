@@ -121,14 +121,40 @@ public class PlacementService {
     invalidate();
   }
 
+  private final java.util.concurrent.locks.ReentrantLock taking =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  /**
+   * The snapshot, taken again once it is older than the TTL: by one thread, while the others go on
+   * with the one it replaces (unless it was dropped for a change, when they wait for the new one).
+   */
   private Snapshot current() {
     Snapshot s = snapshot;
-    Instant now = clock.instant();
-    if (s == null || s.takenAt.plus(config.snapshotTtl()).isBefore(now)) {
-      s = QuarkusTransaction.requiringNew().call(() -> take(now));
-      snapshot = s;
+    if (s != null && !expired(s)) {
+      return s;
     }
-    return s;
+    if (s != null) {
+      if (!taking.tryLock()) {
+        return s;
+      }
+    } else {
+      taking.lock();
+    }
+    try {
+      s = snapshot;
+      if (s == null || expired(s)) {
+        Instant now = clock.instant();
+        s = QuarkusTransaction.requiringNew().call(() -> take(now));
+        snapshot = s;
+      }
+      return s;
+    } finally {
+      taking.unlock();
+    }
+  }
+
+  private boolean expired(Snapshot s) {
+    return s.takenAt.plus(config.snapshotTtl()).isBefore(clock.instant());
   }
 
   /** The names of the partitions engineers may pin, in order. */

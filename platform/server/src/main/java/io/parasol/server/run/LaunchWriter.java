@@ -1,0 +1,346 @@
+package io.parasol.server.run;
+
+import io.parasol.server.billing.BillingService;
+import io.parasol.server.billing.BillingService.HoldRequest;
+import io.parasol.server.billing.SubscriptionService;
+import io.parasol.server.common.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.hibernate.Session;
+
+/**
+ * Writes accepted launches with group commit: launches that arrive while groups are being written
+ * wait, and the next free writer takes all of them (up to {@value #MAX_GROUP}) into one transaction
+ * — their reserved cores, their runs and first transitions and their hold postings as JDBC batches,
+ * then each org's funds taken for the whole group in one conditional statement, the last — and one
+ * durable commit. Up to {@value #WRITERS} groups are written at once, so that one group's commit
+ * does not hold up the next.
+ *
+ * <p>Each launch still succeeds or fails alone: a group that fails as a whole (its funds do not
+ * cover all of it, a race on an Idempotency-Key, a lost connection) is rolled back and written
+ * again launch by launch, so every error, and every 402, reaches the launch that caused it.
+ *
+ * <p>No thread of its own: a launch that finds a free writer writes for everyone queued.
+ */
+@ApplicationScoped
+class LaunchWriter {
+
+  /** The most launches written in one transaction. */
+  static final int MAX_GROUP = 128;
+
+  /** The most groups written at once by one replica. */
+  static final int WRITERS = 4;
+
+  private final BillingService billing;
+  private final SubscriptionService subscriptions;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final Semaphore writers = new Semaphore(WRITERS);
+
+  LaunchWriter(BillingService billing, SubscriptionService subscriptions) {
+    this.billing = billing;
+    this.subscriptions = subscriptions;
+  }
+
+  /**
+   * A launch to write.
+   *
+   * @param run the run, complete but for its state and hold
+   * @param reason the first transition's reason
+   * @param licence what to hold when the run fits in its org's reserved cores (the licence only)
+   * @param total what to hold otherwise (compute and licence, at the wall-time limit)
+   */
+  record Launch(Run run, String reason, BigDecimal licence, BigDecimal total) {}
+
+  private static final class Pending {
+    final Launch launch;
+    final CountDownLatch done = new CountDownLatch(1);
+    volatile boolean taken;
+    RunTransition written;
+    RuntimeException failed;
+
+    Pending(Launch launch) {
+      this.launch = launch;
+    }
+  }
+
+  /**
+   * Writes a launch, in a group with whatever launches are waiting: the run QUEUED, its first
+   * transition, its reserved cores and its hold, committed.
+   *
+   * @return the first transition
+   * @throws ProblemException 402 when the org's funds do not cover the hold
+   * @throws RuntimeException what failed the launch's own transaction
+   */
+  RunTransition write(Launch launch) {
+    Pending mine = new Pending(launch);
+    queue.add(mine);
+    while (!mine.taken) {
+      writers.acquireUninterruptibly();
+      try {
+        if (!mine.taken) {
+          List<Pending> group = new ArrayList<>();
+          Pending next;
+          while (group.size() < MAX_GROUP && (next = queue.poll()) != null) {
+            next.taken = true;
+            group.add(next);
+          }
+          write(group);
+        }
+      } finally {
+        writers.release();
+      }
+    }
+    try {
+      mine.done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the launch was written", e);
+    }
+    if (mine.failed != null) {
+      throw mine.failed;
+    }
+    return mine.written;
+  }
+
+  /** What became of one launch of a group: its first transition, or what failed it. */
+  record Outcome(RunTransition written, RuntimeException failed) {}
+
+  /**
+   * Writes these launches as one group, as concurrent launches are written, and answers what became
+   * of each, in order.
+   */
+  List<Outcome> writeTogether(List<Launch> launches) {
+    List<Pending> group = launches.stream().map(Pending::new).toList();
+    group.forEach(p -> p.taken = true);
+    writers.acquireUninterruptibly();
+    try {
+      write(group);
+    } finally {
+      writers.release();
+    }
+    return group.stream().map(p -> new Outcome(p.written, p.failed)).toList();
+  }
+
+  private void write(List<Pending> group) {
+    try {
+      writeGroup(group);
+    } finally {
+      // nothing waits for ever, whatever went wrong
+      for (Pending p : group) {
+        if (p.done.getCount() > 0) {
+          p.written = null;
+          p.failed = new IllegalStateException("the launch could not be written");
+          p.done.countDown();
+        }
+      }
+    }
+  }
+
+  private void writeGroup(List<Pending> group) {
+    if (group.isEmpty()) {
+      return;
+    }
+    // one launch per Idempotency-Key in a group: a second one is written after the first commits,
+    // where it meets the first on the unique key and is answered with it
+    List<Pending> now = new ArrayList<>();
+    List<Pending> later = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (Pending p : group) {
+      Run run = p.launch.run();
+      if (run.idempotencyKey == null || keys.add(run.org + "\n" + run.idempotencyKey)) {
+        now.add(p);
+      } else {
+        later.add(p);
+      }
+    }
+    try {
+      QuarkusTransaction.requiringNew().run(() -> writeInTransaction(now));
+      now.forEach(p -> p.done.countDown());
+    } catch (RuntimeException e) {
+      if (now.size() == 1) {
+        Pending p = now.get(0);
+        p.written = null;
+        p.failed = e;
+        p.done.countDown();
+      } else {
+        for (Pending p : now) {
+          write(List.of(p));
+        }
+      }
+    }
+    for (Pending p : later) {
+      write(List.of(p));
+    }
+  }
+
+  /** Writes a group in the caller's transaction, all or nothing. */
+  private void writeInTransaction(List<Pending> group) {
+    Set<String> orgs = new LinkedHashSet<>();
+    group.forEach(p -> orgs.add(p.launch.run().org));
+    Set<String> reservedPartitions = subscriptions.reservedPartitions(orgs);
+    List<HoldRequest> holds = new ArrayList<>();
+    Instant at = Instant.now();
+    for (Pending p : group) {
+      Run run = p.launch.run();
+      // inside the org's reserved cores only the licence is held and charged
+      boolean inside =
+          reservedPartitions.contains(run.org + "/" + run.partitionName)
+              && subscriptions.reserve(run.org, run.partitionName, run.cores, run.id);
+      run.holdAmount = inside ? p.launch.licence() : p.launch.total();
+      holds.add(new HoldRequest(run.org, run.id, run.holdAmount));
+      RunTransition t = new RunTransition();
+      t.runId = run.id;
+      t.fromState = null;
+      t.toState = RunState.QUEUED;
+      t.reason = RunStore.truncate(p.launch.reason());
+      t.at = at;
+      run.state = RunState.QUEUED;
+      run.updatedAt = at;
+      p.written = t;
+      p.failed = null;
+    }
+    insert(
+        group.stream().map(p -> p.launch.run()).toList(),
+        group.stream().map(p -> p.written).toList());
+    // the funds last: concurrent groups of one org wait for each other only from here to the commit
+    billing.holdAll(holds);
+  }
+
+  /** Inserts runs and their first transitions in the caller's transaction, as two JDBC batches. */
+  static void insert(List<Run> runs, List<RunTransition> firsts) {
+    var em = Run.getEntityManager();
+    em.flush();
+    em.unwrap(Session.class).doWork(connection -> insert(connection, runs, firsts));
+  }
+
+  private static void insert(Connection connection, List<Run> runs, List<RunTransition> firsts)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(RUN_INSERT)) {
+      for (Run run : runs) {
+        for (int i = 0; i < RUN_COLUMNS.size(); i++) {
+          RUN_COLUMNS.get(i).bind(statement, i + 1, run);
+        }
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "insert into run_transition (run_id, from_state, to_state, reason, at)"
+                + " values (?, ?, ?, ?, ?)")) {
+      for (RunTransition t : firsts) {
+        statement.setObject(1, t.runId);
+        statement.setString(2, name(t.fromState));
+        statement.setString(3, t.toState.name());
+        statement.setString(4, t.reason);
+        statement.setObject(5, time(t.at));
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+
+  // ---------------------------------------------------------------- the run row
+
+  /** One column of the run table, as the {@link Run} entity maps it. */
+  private record Column(String name, int sqlType, Function<Run, Object> value) {
+    void bind(PreparedStatement statement, int index, Run run) throws SQLException {
+      Object v = value.apply(run);
+      if (v == null) {
+        statement.setNull(index, sqlType);
+      } else {
+        statement.setObject(index, v);
+      }
+    }
+  }
+
+  private static OffsetDateTime time(Instant at) {
+    return at == null ? null : at.atOffset(ZoneOffset.UTC);
+  }
+
+  private static String name(Enum<?> e) {
+    return e == null ? null : e.name();
+  }
+
+  /**
+   * Every column of the run table. {@code LaunchWriterTest} writes a run with every field set and
+   * reads it back through the entity, so a column added to {@link Run} but not here fails it.
+   */
+  static final List<Column> RUN_COLUMNS =
+      List.of(
+          new Column("id", Types.OTHER, r -> r.id),
+          new Column("org", Types.VARCHAR, r -> r.org),
+          new Column("created_by", Types.VARCHAR, r -> r.createdBy),
+          new Column("app_id", Types.VARCHAR, r -> r.appId),
+          new Column("app_version", Types.VARCHAR, r -> r.appVersion),
+          new Column("plugin_id", Types.OTHER, r -> r.pluginId),
+          new Column("jar_sha256", Types.CHAR, r -> r.jarSha256),
+          new Column("dependency_jars", Types.VARCHAR, r -> r.dependencyJars),
+          new Column("inputs", Types.VARCHAR, r -> r.inputs),
+          new Column("input_files", Types.VARCHAR, r -> r.inputFiles),
+          new Column("cores", Types.INTEGER, r -> r.cores),
+          new Column("memory_mb", Types.BIGINT, r -> r.memoryMb),
+          new Column("wall_time_seconds", Types.BIGINT, r -> r.wallTimeSeconds),
+          new Column("backend", Types.VARCHAR, r -> r.backend),
+          new Column("partition_name", Types.VARCHAR, r -> r.partitionName),
+          new Column("cluster_name", Types.VARCHAR, r -> r.clusterName),
+          new Column("pinned", Types.BOOLEAN, r -> r.pinned),
+          new Column("accelerator_kind", Types.VARCHAR, r -> name(r.acceleratorKind)),
+          new Column("accelerator_model", Types.VARCHAR, r -> r.acceleratorModel),
+          new Column("accelerator_count", Types.INTEGER, r -> r.acceleratorCount),
+          new Column("job_ref", Types.VARCHAR, r -> r.jobRef),
+          new Column("placement", Types.VARCHAR, r -> r.placement),
+          new Column("state", Types.VARCHAR, r -> name(r.state)),
+          new Column("progress", Types.DOUBLE, r -> r.progress),
+          new Column("progress_message", Types.VARCHAR, r -> r.progressMessage),
+          new Column("reason", Types.VARCHAR, r -> r.reason),
+          new Column("idempotency_key", Types.VARCHAR, r -> r.idempotencyKey),
+          new Column("request_hash", Types.CHAR, r -> r.requestHash),
+          new Column("token_hash", Types.CHAR, r -> r.tokenHash),
+          new Column(
+              "token_expires_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.tokenExpiresAt)),
+          new Column("vendor_org", Types.VARCHAR, r -> r.vendorOrg),
+          new Column("hold_amount", Types.NUMERIC, r -> r.holdAmount),
+          new Column("settled_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.settledAt)),
+          new Column("worker_pid", Types.BIGINT, r -> r.workerPid),
+          new Column("attempt", Types.INTEGER, r -> r.attempt),
+          new Column("exit_code", Types.INTEGER, r -> r.exitCode),
+          new Column("created_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.createdAt)),
+          new Column("scheduled_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.scheduledAt)),
+          new Column("priority", Types.INTEGER, r -> r.priority),
+          new Column("objective", Types.VARCHAR, r -> r.objective),
+          new Column("predicted_run_seconds", Types.DOUBLE, r -> r.predictedRunSeconds),
+          new Column("input_bytes", Types.BIGINT, r -> r.inputBytes),
+          new Column("problem_key", Types.VARCHAR, r -> r.problemKey),
+          new Column("dispatcher", Types.VARCHAR, r -> r.dispatcher),
+          new Column("next_check_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.nextCheckAt)),
+          new Column("started_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.startedAt)),
+          new Column("problem_size", Types.DOUBLE, r -> r.problemSize),
+          new Column("finished_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.finishedAt)),
+          new Column("updated_at", Types.TIMESTAMP_WITH_TIMEZONE, r -> time(r.updatedAt)),
+          new Column("row_version", Types.BIGINT, r -> r.rowVersion));
+
+  private static final String RUN_INSERT =
+      "insert into run ("
+          + String.join(", ", RUN_COLUMNS.stream().map(Column::name).toList())
+          + ") values ("
+          + String.join(", ", RUN_COLUMNS.stream().map(c -> "?").toList())
+          + ")";
+}
