@@ -74,24 +74,8 @@ public class PublishingService {
       jakarta.enterprise.event.Event<ListingChanged> listingChanged) {
     this.audit = audit;
     this.listingChanged = listingChanged;
-    this.versions =
-        Caffeine.newBuilder()
-            .refreshAfterWrite(placement.snapshotTtl())
-            .expireAfterWrite(placement.snapshotTtl().multipliedBy(10))
-            .executor(Runnable::run)
-            .maximumSize(10_000)
-            .build(
-                appId ->
-                    QuarkusTransaction.joiningExisting().call(() -> readPublishedVersions(appId)));
-    this.bases =
-        Caffeine.newBuilder()
-            .refreshAfterWrite(placement.snapshotTtl())
-            .expireAfterWrite(placement.snapshotTtl().multipliedBy(10))
-            .executor(Runnable::run)
-            .maximumSize(10_000)
-            .build(
-                pluginId ->
-                    QuarkusTransaction.joiningExisting().call(() -> readBaseJars(pluginId)));
+    this.versions = readAgainAfter(placement.snapshotTtl(), this::readPublishedVersions);
+    this.bases = readAgainAfter(placement.snapshotTtl(), this::readBaseJars);
     this.data = data;
     this.config = config;
     this.verification = verification;
@@ -347,6 +331,17 @@ public class PublishingService {
     p.updatedAt = Instant.now();
     listingChanged.fire(new ListingChanged(p.id));
     return p;
+  }
+
+  /** A cache read again (in a transaction) by the one caller that finds an entry older than ttl. */
+  private static <K, V> LoadingCache<K, V> readAgainAfter(
+      java.time.Duration ttl, java.util.function.Function<K, V> read) {
+    return Caffeine.newBuilder()
+        .refreshAfterWrite(ttl)
+        .expireAfterWrite(ttl.multipliedBy(10))
+        .executor(Runnable::run)
+        .maximumSize(10_000)
+        .build(key -> QuarkusTransaction.joiningExisting().call(() -> read.apply(key)));
   }
 
   /** A CDI event: a listing's status changed; what launches read of the catalog is stale. */
