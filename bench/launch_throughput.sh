@@ -20,7 +20,7 @@ QUARKUS_HTTP_PORT=$PORT PARASOL_DATA_DIR="$DATA" \
   QUARKUS_LOG_LEVEL=WARN \
   java ${PARASOL_BENCH_JVM_OPTS:-} -jar platform/server/target/quarkus-app-postgres/quarkus-run.jar > "$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; cp $DATA/server.log /tmp/bench-server.log; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do
   curl -sf -u alice:alice "http://127.0.0.1:$PORT/api/v1/apps/heat-transfer" >/dev/null && break
   sleep 1

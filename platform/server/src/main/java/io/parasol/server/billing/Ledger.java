@@ -111,11 +111,7 @@ final class Ledger {
     if (existing.isPresent()) {
       return existing.get();
     }
-    BigDecimal sum =
-        p.lines.stream().map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
-    if (sum.signum() != 0) {
-      throw new IllegalStateException("unbalanced posting " + p.key + ": " + p.lines);
-    }
+    requireBalanced(p);
     LedgerTransaction t = new LedgerTransaction();
     t.idempotencyKey = p.key;
     t.kind = p.kind;
@@ -151,6 +147,14 @@ final class Ledger {
     return t;
   }
 
+  private static void requireBalanced(Posting p) {
+    BigDecimal sum =
+        p.lines.stream().map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+    if (sum.signum() != 0) {
+      throw new IllegalStateException("unbalanced posting " + p.key + ": " + p.lines);
+    }
+  }
+
   /**
    * Records new balanced postings in two JDBC batches (transactions, then their entries), leaving
    * the accounts' kept balances to the caller. For postings whose keys cannot have been used before
@@ -161,13 +165,7 @@ final class Ledger {
       return;
     }
     Instant now = Instant.now();
-    for (Posting p : postings) {
-      BigDecimal sum =
-          p.lines.stream().map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
-      if (sum.signum() != 0) {
-        throw new IllegalStateException("unbalanced posting " + p.key + ": " + p.lines);
-      }
-    }
+    postings.forEach(Ledger::requireBalanced);
     var em = LedgerEntry.getEntityManager();
     em.flush();
     em.unwrap(org.hibernate.Session.class)

@@ -261,12 +261,6 @@ public class SubscriptionService {
     return false;
   }
 
-  /** Takes back the reserved cores of a launch that did not happen; joins its transaction. */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void unreserve(UUID runId) {
-    ReservationUse.deleteById(runId);
-  }
-
   /** Frees a run's reserved cores; true when the run was inside a reservation. */
   @Transactional(Transactional.TxType.MANDATORY)
   boolean release(UUID runId) {

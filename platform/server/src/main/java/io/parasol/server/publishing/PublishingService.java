@@ -203,9 +203,9 @@ public class PublishingService {
                 p.status = PluginStatus.PUBLISHED;
                 p.reviewedBy = "parasol-bootstrap";
                 p.publishedAt = Instant.now();
+                listingChanged.fire(new ListingChanged(p.id));
               }
             });
-    forgetListings();
     LOG.infof("plugin %s verified: %s", pluginId, report.passed() ? "passed" : "failed");
   }
 

@@ -283,7 +283,7 @@ class LaunchWriter {
    * Every column of the run table. {@code LaunchWriterTest} writes a run with every field set and
    * reads it back through the entity, so a column added to {@link Run} but not here fails it.
    */
-  static final List<Column> RUN_COLUMNS =
+  private static final List<Column> RUN_COLUMNS =
       List.of(
           new Column("id", Types.OTHER, r -> r.id),
           new Column("org", Types.VARCHAR, r -> r.org),
