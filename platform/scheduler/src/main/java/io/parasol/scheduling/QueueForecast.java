@@ -59,7 +59,7 @@ public final class QueueForecast {
       double at = Math.max(0, r.seconds());
       if (at == f.times[f.size - 1]) {
         f.free[f.size - 1] = level;
-        f.blocksStale = true;
+        f.changedFrom(f.size - 1);
       } else {
         f.append(at, level);
       }
@@ -159,23 +159,29 @@ public final class QueueForecast {
   }
 
   // The steps in blocks of 32, with each block's least and most cores free, so that a query skips
-  // the stretches of a long queue that cannot matter. Rebuilt after a change, before a query.
+  // the stretches of a long queue that cannot matter. A change marks the first step it touched;
+  // the blocks from there on are worked out again before the next query (a run added at the end
+  // of a long queue costs a block or two, not the whole profile).
   private static final int BLOCK_BITS = 5;
   private static final int BLOCK_MASK = (1 << BLOCK_BITS) - 1;
   private int[] blockMin = new int[0];
   private int[] blockMax = new int[0];
-  private boolean blocksStale = true;
+  private int staleFrom = 0;
+
+  private void changedFrom(int step) {
+    staleFrom = Math.min(staleFrom, step);
+  }
 
   private void ensureBlocks() {
-    if (!blocksStale) {
+    if (staleFrom >= size) {
       return;
     }
     int blocks = (size + BLOCK_MASK) >> BLOCK_BITS;
     if (blockMin.length < blocks) {
-      blockMin = new int[blocks * 2];
-      blockMax = new int[blocks * 2];
+      blockMin = Arrays.copyOf(blockMin, blocks * 2);
+      blockMax = Arrays.copyOf(blockMax, blocks * 2);
     }
-    for (int b = 0; b < blocks; b++) {
+    for (int b = staleFrom >> BLOCK_BITS; b < blocks; b++) {
       int min = Integer.MAX_VALUE;
       int max = Integer.MIN_VALUE;
       for (int k = b << BLOCK_BITS, end = Math.min(size, (b + 1) << BLOCK_BITS); k < end; k++) {
@@ -185,7 +191,7 @@ public final class QueueForecast {
       blockMin[b] = min;
       blockMax[b] = max;
     }
-    blocksStale = false;
+    staleFrom = Integer.MAX_VALUE;
   }
 
   private void append(double at, int level) {
@@ -195,8 +201,8 @@ public final class QueueForecast {
     }
     times[size] = at;
     free[size] = level;
+    changedFrom(size);
     size++;
-    blocksStale = true;
   }
 
   private void insert(int index, double at, int level) {
@@ -205,6 +211,7 @@ public final class QueueForecast {
     System.arraycopy(free, index, free, index + 1, size - 1 - index);
     times[index] = at;
     free[index] = level;
+    changedFrom(index);
   }
 
   /** Takes the cores from the start of step {@code step} for the run's length. */
@@ -223,6 +230,6 @@ public final class QueueForecast {
     for (int i = step; i < size && times[i] < end; i++) {
       free[i] -= cores;
     }
-    blocksStale = true;
+    changedFrom(step);
   }
 }

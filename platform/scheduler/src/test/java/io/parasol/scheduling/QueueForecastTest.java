@@ -26,12 +26,23 @@ class QueueForecastTest {
         used += c;
       }
       List<QueueForecast.Slot> queued = new ArrayList<>();
-      for (int q = random.nextInt(200); q > 0; q--) {
+      // some queues far longer than a block of steps, so that the blocks are kept up to date in
+      // place across many additions
+      for (int q = random.nextInt(seed % 10 == 0 ? 3000 : 200); q > 0; q--) {
         queued.add(new QueueForecast.Slot(1 + random.nextInt(total), 1 + random.nextInt(3000)));
       }
       QueueForecast built = QueueForecast.of(total, running, queued);
       QueueForecast added = QueueForecast.of(total, running, List.of());
-      queued.forEach(added::add);
+      for (QueueForecast.Slot q : queued) {
+        added.add(q);
+        // the blocks, kept up to date in place, skip only what walking every step skips
+        int cores = 1 + random.nextInt(total);
+        double seconds = random.nextInt(4000);
+        assertEquals(
+            added.earliestStartByWalking(cores, seconds),
+            added.earliestStart(cores, seconds),
+            "seed " + seed + ", walking while adding");
+      }
       for (int k = 0; k < 20; k++) {
         int cores = 1 + random.nextInt(total);
         double seconds = random.nextInt(4000);
@@ -44,6 +55,10 @@ class QueueForecastTest {
             built.earliestStartByWalking(cores, seconds),
             built.earliestStart(cores, seconds),
             "seed " + seed + ", walking");
+        assertEquals(
+            added.earliestStartByWalking(cores, seconds),
+            added.earliestStart(cores, seconds),
+            "seed " + seed + ", walking after adding");
       }
     }
   }

@@ -43,6 +43,7 @@ public class BillingService {
   private final BillingConfig config;
   private final AuditService audit;
   private final SubscriptionService subscriptions;
+  private final javax.sql.DataSource dataSource;
 
   @jakarta.inject.Inject
   jakarta.enterprise.event.Event<io.parasol.server.scheduling.PlacementInputsChanged> changed;
@@ -58,7 +59,9 @@ public class BillingService {
       BillingConfig config,
       AuditService audit,
       SubscriptionService subscriptions,
-      io.parasol.server.scheduling.PlacementConfig placement) {
+      io.parasol.server.scheduling.PlacementConfig placement,
+      javax.sql.DataSource dataSource) {
+    this.dataSource = dataSource;
     this.config = config;
     this.audit = audit;
     this.subscriptions = subscriptions;
@@ -424,32 +427,45 @@ public class BillingService {
                 .credit(Ledger.held(r.org()), r.amount()));
       }
     }
-    for (HoldRequest r : requests) {
-      // an org holding nothing (inside reserved cores, no licence fee) still needs an account
-      if (!byOrg.containsKey(r.org()) && BillingAccount.findById(r.org()) == null) {
-        throw noAccount(r.org());
+    // on the transaction's connection, in plain JDBC: a launch group's money in a few statements
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      for (HoldRequest r : requests) {
+        // an org holding nothing (inside reserved cores, no licence fee) still needs an account
+        if (!byOrg.containsKey(r.org()) && !hasAccount(c, r.org())) {
+          throw noAccount(r.org());
+        }
+      }
+      Ledger.postNew(c, postings);
+      // funds and held accounts in the global order; an org's funds ("…:funds") before its held
+      java.util.TreeMap<String, String> accounts = new java.util.TreeMap<>();
+      for (String org : byOrg.keySet()) {
+        accounts.put(Ledger.funds(org), org);
+        accounts.put(Ledger.held(org), org);
+      }
+      for (Map.Entry<String, String> e : accounts.entrySet()) {
+        String org = e.getValue();
+        BigDecimal amount = byOrg.get(org);
+        if (e.getKey().equals(Ledger.held(org))) {
+          Ledger.addToBalance(c, e.getKey(), amount.negate());
+        } else if (!Ledger.debitWithinLimit(c, org, amount)) {
+          BillingAccount account = BillingAccount.findById(org);
+          throw account == null ? noAccount(org) : insufficient(account, amount);
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("the holds could not be written: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hasAccount(java.sql.Connection c, String org)
+      throws java.sql.SQLException {
+    try (java.sql.PreparedStatement select =
+        c.prepareStatement("select 1 from billing_account where org = ?")) {
+      select.setString(1, org);
+      try (java.sql.ResultSet rows = select.executeQuery()) {
+        return rows.next();
       }
     }
-    Ledger.postNew(postings);
-    // funds and held accounts in the global order; an org's funds ("…:funds") before its held
-    java.util.TreeMap<String, String> accounts = new java.util.TreeMap<>();
-    byOrg
-        .keySet()
-        .forEach(
-            org -> {
-              accounts.put(Ledger.funds(org), org);
-              accounts.put(Ledger.held(org), org);
-            });
-    accounts.forEach(
-        (name, org) -> {
-          BigDecimal amount = byOrg.get(org);
-          if (name.equals(Ledger.held(org))) {
-            Ledger.addToBalance(name, amount.negate());
-          } else if (!Ledger.debitWithinLimit(org, amount)) {
-            BillingAccount account = BillingAccount.findById(org);
-            throw account == null ? noAccount(org) : insufficient(account, amount);
-          }
-        });
   }
 
   private static ProblemException noAccount(String org) {

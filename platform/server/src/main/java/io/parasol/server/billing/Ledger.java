@@ -2,6 +2,10 @@ package io.parasol.server.billing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -156,116 +160,129 @@ final class Ledger {
   }
 
   /**
-   * Records new balanced postings in two JDBC batches (transactions, then their entries), leaving
-   * the accounts' kept balances to the caller. For postings whose keys cannot have been used before
-   * (a new run's hold): a used key fails the caller's transaction on the unique constraint.
+   * Records new balanced postings in two JDBC batches (transactions, then their entries) on the
+   * transaction's connection, leaving the accounts' kept balances to the caller. For postings whose
+   * keys cannot have been used before (a new run's hold): a used key fails the caller's transaction
+   * on the unique constraint.
    */
-  static void postNew(List<Posting> postings) {
+  static void postNew(Connection connection, List<Posting> postings) throws SQLException {
     if (postings.isEmpty()) {
       return;
     }
-    Instant now = Instant.now();
     postings.forEach(Ledger::requireBalanced);
-    var em = LedgerEntry.getEntityManager();
-    em.flush();
-    em.unwrap(org.hibernate.Session.class)
-        .doWork(
-            connection -> {
-              try (var txns =
-                  connection.prepareStatement(
-                      "insert into ledger_transaction (idempotency_key, kind, org, cause_type,"
-                          + " cause_id, actor, memo, period, at) values (?, ?, ?, ?, ?, ?, ?, ?,"
-                          + " ?)")) {
-                java.time.OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-                for (Posting p : postings) {
-                  txns.setString(1, p.key);
-                  txns.setString(2, p.kind);
-                  txns.setString(3, p.org);
-                  txns.setString(4, p.causeType);
-                  txns.setString(5, p.causeId);
-                  txns.setString(6, p.actor);
-                  txns.setString(7, p.memo);
-                  txns.setString(8, period(p.consumedAt));
-                  txns.setObject(9, at);
-                  txns.addBatch();
-                }
-                txns.executeBatch();
-              }
-              try (var entries =
-                  connection.prepareStatement(
-                      "insert into ledger_entry (transaction_id, account, amount) values ((select"
-                          + " t.id from ledger_transaction t where t.idempotency_key = ?), ?, ?)")) {
-                for (Posting p : postings) {
-                  for (Map.Entry<String, BigDecimal> line : p.lines) {
-                    if (line.getValue().signum() != 0) {
-                      entries.setString(1, p.key);
-                      entries.setString(2, line.getKey());
-                      entries.setBigDecimal(3, line.getValue());
-                      entries.addBatch();
-                    }
-                  }
-                }
-                entries.executeBatch();
-              }
-            });
+    try (PreparedStatement txns =
+        connection.prepareStatement(
+            "insert into ledger_transaction (idempotency_key, kind, org, cause_type, cause_id,"
+                + " actor, memo, period, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      java.time.OffsetDateTime at = Instant.now().atOffset(ZoneOffset.UTC);
+      for (Posting p : postings) {
+        txns.setString(1, p.key);
+        txns.setString(2, p.kind);
+        txns.setString(3, p.org);
+        txns.setString(4, p.causeType);
+        txns.setString(5, p.causeId);
+        txns.setString(6, p.actor);
+        txns.setString(7, p.memo);
+        txns.setString(8, period(p.consumedAt));
+        txns.setObject(9, at);
+        txns.addBatch();
+      }
+      txns.executeBatch();
+    }
+    try (PreparedStatement entries =
+        connection.prepareStatement(
+            "insert into ledger_entry (transaction_id, account, amount) values ((select t.id from"
+                + " ledger_transaction t where t.idempotency_key = ?), ?, ?)")) {
+      for (Posting p : postings) {
+        for (Map.Entry<String, BigDecimal> line : p.lines) {
+          if (line.getValue().signum() != 0) {
+            entries.setString(1, p.key);
+            entries.setString(2, line.getKey());
+            entries.setBigDecimal(3, line.getValue());
+            entries.addBatch();
+          }
+        }
+      }
+      entries.executeBatch();
+    }
   }
 
   /**
    * Debits a customer's funds account by {@code amount} if what is available (the credit limit less
-   * the balance) covers it, in one statement; false when it does not.
+   * the balance) covers it, in one statement; false when it does not (or the org has no account).
    */
-  static boolean debitWithinLimit(String org, BigDecimal amount) {
-    var em = LedgerEntry.getEntityManager();
+  static boolean debitWithinLimit(Connection connection, String org, BigDecimal amount)
+      throws SQLException {
     String account = funds(org);
-    int updated =
-        em.createNativeQuery(
-                "update ledger_balance set balance = balance + ?1 where account = ?2 and (select"
-                    + " a.credit_limit from billing_account a where a.org = ?3) - balance >= ?1")
-            .setParameter(1, amount)
-            .setParameter(2, account)
-            .setParameter(3, org)
-            .executeUpdate();
-    if (updated == 1) {
-      return true;
+    try (PreparedStatement debit =
+        connection.prepareStatement(
+            "update ledger_balance set balance = balance + ? where account = ? and (select"
+                + " a.credit_limit from billing_account a where a.org = ?) - balance >= ?")) {
+      debit.setBigDecimal(1, amount);
+      debit.setString(2, account);
+      debit.setString(3, org);
+      debit.setBigDecimal(4, amount);
+      if (debit.executeUpdate() == 1) {
+        return true;
+      }
     }
-    boolean hasRow =
-        !em.createNativeQuery("select 1 from ledger_balance where account = ?1")
-            .setParameter(1, account)
-            .getResultList()
-            .isEmpty();
-    if (hasRow) {
+    if (first(connection, "select 1 from ledger_balance where account = ?", account) != null) {
       return false;
     }
     // no posting yet: the credit limit alone decides (and no account, nothing)
-    List<?> limits =
-        em.createNativeQuery("select credit_limit from billing_account where org = ?1")
-            .setParameter(1, org)
-            .getResultList();
-    if (limits.isEmpty() || new BigDecimal(limits.get(0).toString()).compareTo(amount) < 0) {
+    Object limit = first(connection, "select credit_limit from billing_account where org = ?", org);
+    if (limit == null || new BigDecimal(limit.toString()).compareTo(amount) < 0) {
       return false;
     }
-    addToBalance(account, amount);
+    addToBalance(connection, account, amount);
     return true;
   }
 
-  /** Adds to an account's kept balance, creating it on the account's first posting. */
+  private static Object first(Connection connection, String sql, String parameter)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, parameter);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getObject(1) : null;
+      }
+    }
+  }
+
+  /**
+   * Adds to an account's kept balance, creating it on the account's first posting, after what the
+   * persistence context holds is written.
+   */
   static void addToBalance(String account, BigDecimal amount) {
     var em = LedgerEntry.getEntityManager();
-    int updated =
-        em.createNativeQuery("update ledger_balance set balance = balance + ?1 where account = ?2")
-            .setParameter(1, amount)
-            .setParameter(2, account)
-            .executeUpdate();
-    if (updated == 0) {
-      // the account's first posting; another transaction may be making the same row right now
-      String upsert =
-          POSTGRES.get()
-              ? "insert into ledger_balance (account, balance) values (?1, ?2) on conflict"
-                  + " (account) do update set balance = ledger_balance.balance + excluded.balance"
-              : "merge into ledger_balance b using (values (?1, ?2)) s(a, v) on b.account = s.a"
-                  + " when matched then update set balance = b.balance + s.v"
-                  + " when not matched then insert (account, balance) values (s.a, s.v)";
-      em.createNativeQuery(upsert).setParameter(1, account).setParameter(2, amount).executeUpdate();
+    em.flush();
+    em.unwrap(org.hibernate.Session.class)
+        .doWork(connection -> addToBalance(connection, account, amount));
+  }
+
+  /** Adds to an account's kept balance, creating it on the account's first posting. */
+  static void addToBalance(Connection connection, String account, BigDecimal amount)
+      throws SQLException {
+    try (PreparedStatement add =
+        connection.prepareStatement(
+            "update ledger_balance set balance = balance + ? where account = ?")) {
+      add.setBigDecimal(1, amount);
+      add.setString(2, account);
+      if (add.executeUpdate() == 1) {
+        return;
+      }
+    }
+    // the account's first posting; another transaction may be making the same row right now
+    String upsert =
+        POSTGRES.get()
+            ? "insert into ledger_balance (account, balance) values (?, ?) on conflict (account)"
+                + " do update set balance = ledger_balance.balance + excluded.balance"
+            : "merge into ledger_balance b using (values (?, ?)) s(a, v) on b.account = s.a"
+                + " when matched then update set balance = b.balance + s.v"
+                + " when not matched then insert (account, balance) values (s.a, s.v)";
+    try (PreparedStatement insert = connection.prepareStatement(upsert)) {
+      insert.setString(1, account);
+      insert.setBigDecimal(2, amount);
+      insert.executeUpdate();
     }
   }
 

@@ -36,8 +36,11 @@ public class SubscriptionService {
   private final WakeableLoop installments =
       new WakeableLoop("parasol-subscriptions", Duration.ofHours(1), this::chargeDueInstallments);
 
-  SubscriptionService(AuditService audit) {
+  private final javax.sql.DataSource dataSource;
+
+  SubscriptionService(AuditService audit, javax.sql.DataSource dataSource) {
     this.audit = audit;
+    this.dataSource = dataSource;
   }
 
   /**
@@ -206,20 +209,26 @@ public class SubscriptionService {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public java.util.Set<String> reservedPartitions(java.util.Collection<String> orgs) {
-    // every subscription in force today (a short list), read with one fixed statement
-    List<?> rows =
-        Subscription.getEntityManager()
-            .createNativeQuery(
-                "select org, partition_name from subscription where starts_on <= ?1 and ends_on >"
-                    + " ?1")
-            .setParameter(1, LocalDate.now(ZoneOffset.UTC))
-            .getResultList();
+    // every subscription in force today (a short list), read with one fixed statement on the
+    // transaction's connection
     java.util.Set<String> in = new java.util.HashSet<>();
-    for (Object row : rows) {
-      Object[] r = (Object[]) row;
-      if (orgs.contains((String) r[0])) {
-        in.add(r[0] + "/" + r[1]);
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement select =
+            c.prepareStatement(
+                "select org, partition_name from subscription where starts_on <= ? and ends_on >"
+                    + " ?")) {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      select.setObject(1, today);
+      select.setObject(2, today);
+      try (java.sql.ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          if (orgs.contains(rows.getString(1))) {
+            in.add(rows.getString(1) + "/" + rows.getString(2));
+          }
+        }
       }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("subscriptions could not be read: " + e.getMessage(), e);
     }
     return in;
   }

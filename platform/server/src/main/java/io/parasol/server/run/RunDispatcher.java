@@ -671,6 +671,8 @@ public class RunDispatcher {
   private void writeSpec(Run run, Path runDir, Allocation allocation, String token) {
     try {
       Files.createDirectories(runDir.resolve("work"));
+      // made at launch only for a run with input files
+      Files.createDirectories(runDir.resolve("inputs"));
       Map<String, Object> inputs = json.readValue(run.inputs, new TypeReference<>() {});
       Map<String, String> files = json.readValue(run.inputFiles, new TypeReference<>() {});
       RunSpec spec =

@@ -154,7 +154,10 @@ public class RunService {
     Path inputsDir = data.runDir(runId).resolve("inputs");
     Map<String, String> inputFiles = new TreeMap<>();
     try {
-      Files.createDirectories(inputsDir);
+      // a run's directory is made when it is dispatched; at launch only for its input files
+      if (!files.isEmpty()) {
+        Files.createDirectories(inputsDir);
+      }
       for (Map.Entry<String, StoredFile> e : files.entrySet()) {
         Files.copy(
             e.getValue().path(),

@@ -23,12 +23,16 @@ import java.util.Map;
 
 /**
  * Places runs: the registry, its health, the price book and the live queues are read into a
- * snapshot (at most once per {@code parasol.placement.snapshot-ttl}); each placement is then a pure
- * decision over it ({@link Placement}), and the run it placed is added to the snapshot's queue so
- * that a burst of launches does not all pile onto the partition that looked emptiest.
+ * snapshot (at most once per {@code parasol.placement.snapshot-ttl}, in the background); each
+ * placement is then a pure decision over it ({@link Placement}), and the run it placed is added to
+ * the snapshot's queue so that a burst of launches does not all pile onto the partition that looked
+ * emptiest.
  */
 @ApplicationScoped
 public class PlacementService {
+
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(PlacementService.class);
 
   /** Queued runs beyond this many per partition count in its work total but not its forecast. */
   static final int FORECAST_DEPTH = 2000;
@@ -111,6 +115,7 @@ public class PlacementService {
 
   /** Drops the snapshot: the registry or the price book changed. */
   public void invalidate() {
+    drops.incrementAndGet();
     snapshot = null;
   }
 
@@ -124,28 +129,50 @@ public class PlacementService {
   private final java.util.concurrent.locks.ReentrantLock taking =
       new java.util.concurrent.locks.ReentrantLock();
 
+  /** Counts the snapshots dropped for a change, so that a reading begun before one is not kept. */
+  private final java.util.concurrent.atomic.AtomicLong drops =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private final java.util.concurrent.atomic.AtomicBoolean refreshing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Takes snapshots again in the background, off the requests' way. */
+  private final java.util.concurrent.ExecutorService refresher =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "parasol-placement-snapshot");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** A snapshot older than this many TTLs is not served while a new one is taken. */
+  static final int STALE_TTLS = 10;
+
   /**
-   * The snapshot, taken again once it is older than the TTL: by one thread, while the others go on
-   * with the one it replaces (unless it was dropped for a change, when they wait for the new one).
+   * The snapshot. Once it is older than the TTL it is taken again in the background while callers
+   * go on with it, so that no request waits for a reading of the whole queue; callers wait only
+   * when there is none, it was dropped for a change, or it is older than {@value #STALE_TTLS} TTLs
+   * (an idle replica).
    */
   private Snapshot current() {
     Snapshot s = snapshot;
-    if (s != null && !expired(s)) {
+    Instant now = clock.instant();
+    if (s != null && !olderThan(s, config.snapshotTtl(), now)) {
       return s;
     }
-    if (s != null) {
-      if (!taking.tryLock()) {
-        return s;
-      }
-    } else {
-      taking.lock();
+    if (s != null && !olderThan(s, config.snapshotTtl().multipliedBy(STALE_TTLS), now)) {
+      refreshInBackground();
+      return s;
     }
+    taking.lock();
     try {
       s = snapshot;
-      if (s == null || expired(s)) {
-        Instant now = clock.instant();
-        s = QuarkusTransaction.requiringNew().call(() -> take(now));
-        snapshot = s;
+      if (s == null || olderThan(s, config.snapshotTtl(), clock.instant())) {
+        long drop = drops.get();
+        s = read();
+        if (drops.get() == drop) {
+          snapshot = s;
+        }
       }
       return s;
     } finally {
@@ -153,8 +180,61 @@ public class PlacementService {
     }
   }
 
-  private boolean expired(Snapshot s) {
-    return s.takenAt.plus(config.snapshotTtl()).isBefore(clock.instant());
+  private void refreshInBackground() {
+    if (!refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    long drop = drops.get();
+    try {
+      refresher.execute(
+          () -> {
+            try {
+              Snapshot fresh = read();
+              // a change dropped the snapshot meanwhile: this reading may predate it
+              if (drops.get() == drop) {
+                snapshot = fresh;
+              }
+            } catch (RuntimeException e) {
+              LOG.warn("the placement snapshot could not be taken again; the last one is used", e);
+            } finally {
+              refreshing.set(false);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refreshing.set(false);
+    }
+  }
+
+  private Snapshot read() {
+    Instant now = clock.instant();
+    return QuarkusTransaction.requiringNew().call(() -> take(now));
+  }
+
+  private static boolean olderThan(Snapshot s, Duration age, Instant now) {
+    return s.takenAt.plus(age).isBefore(now);
+  }
+
+  @jakarta.annotation.PreDestroy
+  void stop() {
+    refresher.shutdownNow();
+  }
+
+  /**
+   * What the current snapshot holds of a partition's waiting runs.
+   *
+   * @param work their predicted work, in core-seconds at the partition's speed
+   * @param head the first of them in queue order (at most {@value #FORECAST_DEPTH}), from which its
+   *     wait is forecast
+   */
+  public record Queue(double work, List<QueueForecast.Slot> head) {}
+
+  /** What the current snapshot holds of a partition's waiting runs. */
+  public Queue queue(String partition) {
+    Snapshot s = current();
+    synchronized (s) {
+      PartitionQueue q = s.queues.get(partition);
+      return q == null ? new Queue(0, List.of()) : new Queue(q.queuedWork, List.copyOf(q.queued));
+    }
   }
 
   /** The names of the partitions engineers may pin, in order. */
@@ -306,6 +386,10 @@ public class PlacementService {
     }
   }
 
+  private static double number(Object value) {
+    return value == null ? 0 : ((Number) value).doubleValue();
+  }
+
   private Snapshot take(Instant now) {
     Map<String, Cluster> clusters = new HashMap<>();
     Cluster.<Cluster>listAll().forEach(c -> clusters.put(c.name, c));
@@ -367,24 +451,40 @@ public class PlacementService {
       q.runningWork += cores * left;
       q.busyCores += cores;
     }
-    List<Object[]> waiting =
+    // the waiting runs: each partition's work in total, and its first runs in queue order for the
+    // forecast, so that a snapshot reads a few rows per partition however long the queue is
+    for (Object row :
         Run.getEntityManager()
-            .createQuery(
-                "select r.partitionName, r.cores, r.predictedRunSeconds, r.wallTimeSeconds"
-                    + " from Run r where r.state = ?1 order by r.priority desc, r.createdAt",
-                Object[].class)
-            .setParameter(1, RunState.QUEUED)
-            .getResultList();
-    for (Object[] r : waiting) {
+            .createNativeQuery(
+                "select partition_name, sum(case when predicted_run_seconds is null then cores *"
+                    + " wall_time_seconds else 0 end), sum(case when predicted_run_seconds is null"
+                    + " then 0 else cores * predicted_run_seconds end) from run where state ="
+                    + " 'QUEUED' group by partition_name")
+            .getResultList()) {
+      Object[] r = (Object[]) row;
       String partition = (String) r[0];
       double speed = speeds.getOrDefault(partition, 1.0);
-      double predicted = r[2] == null ? (long) r[3] : (double) r[2] / speed;
-      int cores = (int) r[1];
-      PartitionQueue q = queues.computeIfAbsent(partition, k -> new PartitionQueue());
-      if (q.queued.size() < FORECAST_DEPTH) {
-        q.queued.add(new QueueForecast.Slot(cores, predicted));
-      }
-      q.queuedWork += cores * predicted;
+      queues.computeIfAbsent(partition, k -> new PartitionQueue()).queuedWork +=
+          number(r[1]) + number(r[2]) / speed;
+    }
+    for (Object row :
+        Run.getEntityManager()
+            .createNativeQuery(
+                "select partition_name, cores, predicted_run_seconds, wall_time_seconds from"
+                    + " (select partition_name, cores, predicted_run_seconds, wall_time_seconds,"
+                    + " row_number() over (partition by partition_name order by priority desc,"
+                    + " created_at, id) as place from run where state = 'QUEUED') waiting where"
+                    + " place <= ?1 order by partition_name, place")
+            .setParameter(1, FORECAST_DEPTH)
+            .getResultList()) {
+      Object[] r = (Object[]) row;
+      String partition = (String) r[0];
+      double speed = speeds.getOrDefault(partition, 1.0);
+      double predicted = r[2] == null ? number(r[3]) : number(r[2]) / speed;
+      queues
+          .computeIfAbsent(partition, k -> new PartitionQueue())
+          .queued
+          .add(new QueueForecast.Slot(((Number) r[1]).intValue(), predicted));
     }
     for (ComputePartition p : partitions) {
       Map<String, io.parasol.server.compute.ComputeBackend.Pending> pending =

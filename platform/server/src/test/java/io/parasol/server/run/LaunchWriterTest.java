@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Group commit of launches: every column of a run survives the writer's batch insert, a group its
  * org's funds cannot cover is written launch by launch (each refused one alone gets its 402), and
- * two launches with one Idempotency-Key in a group make one run. H2 and PostgreSQL.
+ * two launches with one Idempotency-Key in a group make one run; the placement snapshot reads what
+ * was written as a queue's work and head. H2 and PostgreSQL.
  *
  * <p>The runs written here are pinned to a partition no cluster has, so no replica starts them.
  */
@@ -41,6 +42,7 @@ class LaunchWriterTest {
   private static final BigDecimal HOLD = new BigDecimal("1.000000");
 
   @Inject LaunchWriter writer;
+  @Inject io.parasol.server.scheduling.PlacementService placement;
 
   @Test
   void everyColumnOfARunSurvivesTheBatchInsert() throws Exception {
@@ -89,7 +91,7 @@ class LaunchWriterTest {
                 QuarkusTransaction.requiringNew()
                     .run(
                         () -> {
-                          LaunchWriter.insert(List.of(run), List.of(first));
+                          writer.insert(List.of(run), List.of(first));
                           Run.getEntityManager().clear();
                           Run back = Run.findById(run.id);
                           for (Field f : columns()) {
@@ -193,6 +195,63 @@ class LaunchWriterTest {
         QuarkusTransaction.requiringNew()
             .call(() -> Run.count("org = ?1 and idempotencyKey = ?2", org, key)));
     assertEquals(2L, QuarkusTransaction.requiringNew().call(() -> Run.count("org", org)));
+  }
+
+  /**
+   * The placement snapshot reads a queue of any length as its total work and its first runs in
+   * queue order (priority, then age), not run by run: 2,050 waiting runs, of which one of high
+   * priority and 50 without a prediction (their wall time counts).
+   */
+  @Test
+  void thePlacementSnapshotReadsAQueueAsItsWorkAndItsHead() {
+    Fixtures.heatTransferPublished();
+    String partition = "snapshot-test-" + UUID.randomUUID().toString().substring(0, 8);
+    List<Run> runs = new ArrayList<>();
+    Instant t = Instant.now().minus(1, ChronoUnit.HOURS);
+    for (int i = 0; i < 2_050; i++) {
+      Run run = run("acme", null);
+      run.partitionName = partition;
+      run.cores = 2;
+      run.wallTimeSeconds = 600;
+      run.predictedRunSeconds = i < 2_000 ? 10.0 : null;
+      run.priority = 1;
+      run.state = RunState.QUEUED;
+      run.createdAt = t.plusMillis(i);
+      runs.add(run);
+    }
+    // the youngest run, but of high priority: first in the queue
+    runs.get(1_999).priority = 2;
+    runs.get(1_999).predictedRunSeconds = 77.0;
+    List<RunTransition> firsts = new ArrayList<>();
+    for (Run run : runs) {
+      RunTransition first = new RunTransition();
+      first.runId = run.id;
+      first.toState = RunState.QUEUED;
+      first.reason = "written by the test";
+      first.at = t;
+      firsts.add(first);
+    }
+    try {
+      QuarkusTransaction.requiringNew().run(() -> writer.insert(runs, firsts));
+      placement.invalidate();
+      io.parasol.server.scheduling.PlacementService.Queue queue = placement.queue(partition);
+      // 1,999 × 2 × 10 + 2 × 77 + 50 × 2 × 600 core-seconds
+      assertEquals(1_999 * 20 + 154 + 60_000, queue.work(), 1e-6);
+      assertEquals(2_000, queue.head().size());
+      assertEquals(77.0, queue.head().get(0).seconds());
+      assertEquals(2, queue.head().get(0).cores());
+      assertEquals(10.0, queue.head().get(1).seconds());
+      assertEquals(10.0, queue.head().get(1_999).seconds());
+    } finally {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                RunTransition.delete(
+                    "runId in (select r.id from Run r where r.partitionName = ?1)", partition);
+                Run.delete("partitionName", partition);
+              });
+      placement.invalidate();
+    }
   }
 
   // ---------------------------------------------------------------- helpers
