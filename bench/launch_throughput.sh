@@ -33,7 +33,11 @@ wrk -t 2 -c $CLIENTS -d "${WARMUP_SECONDS:-120}s" -s bench/wrk/launch.lua "http:
 # what autovacuum does in production (this machine's PostgreSQL runs without it): the planner's
 # statistics and the visibility map for the tables the warm-up filled
 psql -h 127.0.0.1 -U postgres -qc "vacuum analyze" $DB
+echo "back to back (saturation):"
 wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
+# the same clients, each waiting THINK_MS after an answer: the rate at which the latency stays low
+echo "each client waiting ${THINK_MS:-20} ms after an answer:"
+THINK_MS=${THINK_MS:-20} wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
 
 if [ -f /tmp/parasol-slurm/etc/slurm.conf ]; then
   export SLURM_CONF=/tmp/parasol-slurm/etc/slurm.conf

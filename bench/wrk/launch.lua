@@ -1,6 +1,8 @@
 -- wrk script for bench/launch_throughput.sh: every request POSTs the launch body in $BODY as the
 -- user in $BASIC_AUTH (user:password); at the end, prints the answers by status and the latency
--- percentiles of all answers.
+-- percentiles of all answers. With $THINK_MS set, each connection waits that long after an answer
+-- before its next launch (clients with think time, so that the offered rate stays below
+-- saturation); without it, connections send back to back.
 wrk.method = "POST"
 wrk.body = os.getenv("BODY")
 wrk.headers["Content-Type"] = "application/json"
@@ -19,6 +21,11 @@ local function base64(s)
   end) .. ({ "", "==", "=" })[#s % 3 + 1])
 end
 wrk.headers["Authorization"] = "Basic " .. base64(os.getenv("BASIC_AUTH"))
+
+local think = tonumber(os.getenv("THINK_MS") or "")
+if think then
+  function delay() return think end
+end
 
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
