@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -98,7 +99,12 @@ class LaunchWriter {
     Pending mine = new Pending(launch);
     queue.add(mine);
     try {
-      mine.done.await();
+      while (!mine.done.await(1, TimeUnit.SECONDS)) {
+        if (!writer.isAlive()) {
+          // shut down: nothing will write it
+          throw new IllegalStateException("the launch writer has stopped");
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the launch was written", e);
