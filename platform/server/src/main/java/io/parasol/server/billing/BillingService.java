@@ -431,7 +431,8 @@ public class BillingService {
     try (java.sql.Connection c = dataSource.getConnection()) {
       for (HoldRequest r : requests) {
         // an org holding nothing (inside reserved cores, no licence fee) still needs an account
-        if (!byOrg.containsKey(r.org()) && !hasAccount(c, r.org())) {
+        if (!byOrg.containsKey(r.org())
+            && Ledger.first(c, "select 1 from billing_account where org = ?", r.org()) == null) {
           throw noAccount(r.org());
         }
       }
@@ -454,17 +455,6 @@ public class BillingService {
       }
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("the holds could not be written: " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean hasAccount(java.sql.Connection c, String org)
-      throws java.sql.SQLException {
-    try (java.sql.PreparedStatement select =
-        c.prepareStatement("select 1 from billing_account where org = ?")) {
-      select.setString(1, org);
-      try (java.sql.ResultSet rows = select.executeQuery()) {
-        return rows.next();
-      }
     }
   }
 

@@ -238,8 +238,8 @@ final class Ledger {
     return true;
   }
 
-  private static Object first(Connection connection, String sql, String parameter)
-      throws SQLException {
+  /** The first column of the first row a one-parameter query answers, or null when none. */
+  static Object first(Connection connection, String sql, String parameter) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, parameter);
       try (ResultSet rows = select.executeQuery()) {
