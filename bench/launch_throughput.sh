@@ -35,9 +35,12 @@ wrk -t 2 -c $CLIENTS -d "${WARMUP_SECONDS:-120}s" -s bench/wrk/launch.lua "http:
 psql -h 127.0.0.1 -U postgres -qc "vacuum analyze" $DB
 echo "back to back (saturation):"
 wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
-# the same clients, each waiting THINK_MS after an answer: the rate at which the latency stays low
-echo "each client waiting ${THINK_MS:-20} ms after an answer:"
-THINK_MS=${THINK_MS:-20} wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
+# the same 32 connections sending on a fixed schedule (open loop) at RATE launches/s: the latency
+# at that rate, with how late the schedule ran (see bench/wrk/launch.lua)
+for rate in ${RATES:-1000}; do
+  echo "on a schedule of $rate launches/s:"
+  RATE=$rate wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -2
+done
 
 if [ -f /tmp/parasol-slurm/etc/slurm.conf ]; then
   export SLURM_CONF=/tmp/parasol-slurm/etc/slurm.conf

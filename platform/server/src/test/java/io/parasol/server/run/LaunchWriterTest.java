@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parasol.server.Fixtures;
 import io.parasol.server.common.ProblemException;
+import io.parasol.server.compute.ComputePartition;
 import io.parasol.server.publishing.Plugin;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -200,12 +201,31 @@ class LaunchWriterTest {
   /**
    * The placement snapshot reads a queue of any length as its total work and its first runs in
    * queue order (priority, then age), not run by run: 2,050 waiting runs, of which one of high
-   * priority and 50 without a prediction (their wall time counts).
+   * priority and 50 without a prediction (their wall time counts), in a partition of the registry
+   * (disabled: nothing else is placed there).
    */
   @Test
   void thePlacementSnapshotReadsAQueueAsItsWorkAndItsHead() {
     Fixtures.heatTransferPublished();
     String partition = "snapshot-test-" + UUID.randomUUID().toString().substring(0, 8);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              ComputePartition like = ComputePartition.<ComputePartition>findAll().firstResult();
+              ComputePartition p = new ComputePartition();
+              p.name = partition;
+              p.cluster = like.cluster;
+              p.coresPerNode = 2;
+              p.memoryMbPerNode = 4096;
+              p.nodeCount = 1;
+              p.ownership = like.ownership;
+              p.labels = like.labels;
+              p.mapping = like.mapping;
+              p.enabled = false;
+              p.createdAt = Instant.now();
+              p.updatedAt = p.createdAt;
+              p.persist();
+            });
     List<Run> runs = new ArrayList<>();
     Instant t = Instant.now().minus(1, ChronoUnit.HOURS);
     for (int i = 0; i < 2_050; i++) {
@@ -249,6 +269,7 @@ class LaunchWriterTest {
                 RunTransition.delete(
                     "runId in (select r.id from Run r where r.partitionName = ?1)", partition);
                 Run.delete("partitionName", partition);
+                ComputePartition.deleteById(partition);
               });
       placement.invalidate();
     }
