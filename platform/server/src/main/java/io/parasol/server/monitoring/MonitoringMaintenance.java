@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.parasol.server.common.WakeableLoop;
 import io.parasol.server.run.RunService;
+import io.parasol.server.run.RunState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -41,7 +43,9 @@ public class MonitoringMaintenance {
     this.runs = runs;
     this.config = config;
     this.runsByState =
-        MultiGauge.builder("parasol.runs").description("Runs by state").register(registry);
+        MultiGauge.builder("parasol.runs")
+            .description("Runs not yet finished, by state")
+            .register(registry);
     this.queueDepth =
         MultiGauge.builder("parasol.queue.depth")
             .description("Runs waiting, per partition")
@@ -94,13 +98,18 @@ public class MonitoringMaintenance {
   }
 
   void refreshGauges() {
+    Map<RunState, Map<String, Long>> counts = runs.activeCounts();
     runsByState.register(
-        runs.countsByState().entrySet().stream()
-            .map(e -> MultiGauge.Row.of(Tags.of("state", e.getKey().name()), e.getValue()))
+        counts.entrySet().stream()
+            .map(
+                e ->
+                    MultiGauge.Row.of(
+                        Tags.of("state", e.getKey().name()),
+                        e.getValue().values().stream().mapToLong(Long::longValue).sum()))
             .toList(),
         true);
     queueDepth.register(
-        runs.queuedByPartition().entrySet().stream()
+        counts.get(RunState.QUEUED).entrySet().stream()
             .map(e -> MultiGauge.Row.of(Tags.of("partition", e.getKey()), e.getValue()))
             .toList(),
         true);

@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -575,31 +576,27 @@ public class RunService {
     Run.update("problemSize = ?1 where id = ?2 and problemSize is null", size, id);
   }
 
-  /** How many runs are in each state. */
+  /**
+   * How many runs are in each state that is not terminal, per partition: one pass over the queue
+   * index, whatever the length of the runs' history (the finished runs are not counted here).
+   */
   @Transactional
-  public Map<RunState, Long> countsByState() {
-    Map<RunState, Long> counts = new java.util.EnumMap<>(RunState.class);
-    for (RunState state : RunState.values()) {
-      counts.put(state, 0L);
-    }
-    Run.getEntityManager()
-        .createQuery("select r.state, count(r) from Run r group by r.state", Object[].class)
-        .getResultList()
-        .forEach(row -> counts.put((RunState) row[0], (Long) row[1]));
-    return counts;
-  }
-
-  /** How many runs wait in each partition's queue. */
-  @Transactional
-  public Map<String, Long> queuedByPartition() {
-    Map<String, Long> counts = new java.util.TreeMap<>();
+  public Map<RunState, Map<String, Long>> activeCounts() {
+    Map<RunState, Map<String, Long>> counts = new java.util.EnumMap<>(RunState.class);
+    List<RunState> active = Arrays.stream(RunState.values()).filter(s -> !s.isTerminal()).toList();
+    active.forEach(state -> counts.put(state, new java.util.TreeMap<>()));
     Run.getEntityManager()
         .createQuery(
-            "select r.partitionName, count(r) from Run r where r.state = ?1 group by r.partitionName",
+            "select r.state, r.partitionName, count(r) from Run r where r.state in ?1"
+                + " group by r.state, r.partitionName",
             Object[].class)
-        .setParameter(1, RunState.QUEUED)
+        .setParameter(1, active)
         .getResultList()
-        .forEach(row -> counts.put((String) row[0], (Long) row[1]));
+        .forEach(
+            row ->
+                counts
+                    .get((RunState) row[0])
+                    .put(row[1] == null ? "" : (String) row[1], (Long) row[2]));
     return counts;
   }
 

@@ -429,14 +429,16 @@ public class PlacementService {
   private volatile LongQueues longQueues;
 
   /** A long queue is summed again at most every this many times what summing it last cost. */
-  static final int LONG_QUEUE_COST_RATIO = 20;
+  static final int LONG_QUEUE_COST_RATIO = 50;
 
   /**
    * The total work of the partitions whose queues are longer than their heads. Summing a queue
-   * costs in proportion to its length (0.15 s for 140,000 runs on two cores), so the sums are taken
-   * again only once {@value #LONG_QUEUE_COST_RATIO} times what they cost has passed (and never
-   * within a TTL), and meanwhile the last ones are used: the forecast of such a queue's head stays
-   * current, and what lies behind it moves by a small part of itself in that time.
+   * costs in proportion to its length (about 0.1 s for 140,000 runs), so the sums are taken again
+   * only once {@value #LONG_QUEUE_COST_RATIO} times what they cost has passed (and never within a
+   * TTL), and meanwhile the last ones are used: the forecast of such a queue's head stays current,
+   * and what lies behind it moves by a small part of itself in that time. On PostgreSQL the sum
+   * runs in one process: parallel workers would finish it sooner by taking every core from the
+   * launches for that time.
    */
   private Map<String, Double> longQueueWork(
       List<String> partitions, Map<String, Double> speeds, Instant now) {
@@ -453,6 +455,11 @@ public class PlacementService {
       return last.work();
     }
     long t0 = System.nanoTime();
+    if (postgres()) {
+      Run.getEntityManager()
+          .createNativeQuery("set local max_parallel_workers_per_gather = 0")
+          .executeUpdate();
+    }
     Map<String, Double> work = new HashMap<>();
     for (Object row :
         Run.getEntityManager()
