@@ -429,7 +429,7 @@ public class PlacementService {
   private volatile LongQueues longQueues;
 
   /** A long queue is summed again at most every this many times what summing it last cost. */
-  static final int LONG_QUEUE_COST_RATIO = 50;
+  static final int LONG_QUEUE_COST_RATIO = 500;
 
   /**
    * The total work of the partitions whose queues are longer than their heads. Summing a queue
