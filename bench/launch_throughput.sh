@@ -35,11 +35,11 @@ wrk -t 2 -c $CLIENTS -d "${WARMUP_SECONDS:-120}s" -s bench/wrk/launch.lua "http:
 psql -h 127.0.0.1 -U postgres -qc "vacuum analyze" $DB
 echo "back to back (saturation):"
 wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
-# the same 32 connections sending on a fixed schedule (open loop) at RATE launches/s: the latency
-# at that rate, with how late the schedule ran (see bench/wrk/launch.lua)
+# 32 clients sending on a fixed schedule (open loop) at RATE launches/s together: the latency at
+# that rate counted from each launch's slot (see bench/wrk/launch.lua)
 for rate in ${RATES:-1000}; do
   echo "on a schedule of $rate launches/s:"
-  RATE=$rate wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -2
+  RATE=$rate THREADS=$CLIENTS wrk -t $CLIENTS -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -2
 done
 
 if [ -f /tmp/parasol-slurm/etc/slurm.conf ]; then
