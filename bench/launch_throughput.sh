@@ -42,7 +42,8 @@ for rate in ${RATES:-1000}; do
   RATE=$rate THREADS=$CLIENTS wrk -t $CLIENTS -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -2
 done
 
-if [ -f /tmp/parasol-slurm/etc/slurm.conf ]; then
+# the sbatch column needs the Slurm of platform/slurm/slurm.sh running (its controller answering)
+if [ -f /tmp/parasol-slurm/etc/slurm.conf ] && SLURM_CONF=/tmp/parasol-slurm/etc/slurm.conf scontrol ping 2>/dev/null | grep -q UP; then
   export SLURM_CONF=/tmp/parasol-slurm/etc/slurm.conf
   kill $SERVER 2>/dev/null || true
   echo "sbatch ($CLIENTS concurrent submitters, $SECONDS_MEASURED s):"
