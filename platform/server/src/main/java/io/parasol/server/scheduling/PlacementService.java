@@ -44,9 +44,17 @@ public class PlacementService {
 
   private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-  PlacementService(PlacementConfig config, com.fasterxml.jackson.databind.ObjectMapper json) {
+  /** Whether the database is PostgreSQL (production) rather than the embedded H2. */
+  private final boolean postgres;
+
+  PlacementService(
+      PlacementConfig config,
+      com.fasterxml.jackson.databind.ObjectMapper json,
+      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.db-kind")
+          String dbKind) {
     this.config = config;
     this.json = json;
+    this.postgres = dbKind.startsWith("postgres");
     Network n = new Network(link(config.defaultLink()));
     config
         .links()
@@ -391,22 +399,15 @@ public class PlacementService {
     return value == null ? 0 : ((Number) value).doubleValue();
   }
 
-  /** Whether the database is PostgreSQL (production) rather than the embedded H2. */
-  private static boolean postgres() {
-    return org.eclipse.microprofile.config.ConfigProvider.getConfig()
-        .getValue("quarkus.datasource.db-kind", String.class)
-        .startsWith("postgres");
-  }
-
   /**
    * Each partition's first {@value #FORECAST_DEPTH} waiting runs in queue order: partition, cores,
    * predicted run seconds, wall-time seconds. On PostgreSQL one index range per partition, read
    * only as far as that; on H2 (the embedded default, short queues) a window over the queue.
    */
   @SuppressWarnings("unchecked")
-  private static List<Object[]> queueHeads() {
+  private List<Object[]> queueHeads() {
     String sql =
-        postgres()
+        postgres
             ? "select p.name, w.cores, w.predicted_run_seconds, w.wall_time_seconds from"
                 + " compute_partition p cross join lateral (select cores, predicted_run_seconds,"
                 + " wall_time_seconds, row_number() over (order by priority desc, created_at, id)"
@@ -455,7 +456,7 @@ public class PlacementService {
       return last.work();
     }
     long t0 = System.nanoTime();
-    if (postgres()) {
+    if (postgres) {
       Run.getEntityManager()
           .createNativeQuery("set local max_parallel_workers_per_gather = 0")
           .executeUpdate();
@@ -545,7 +546,7 @@ public class PlacementService {
       q.busyCores += cores;
     }
     // the waiting runs: each partition's first FORECAST_DEPTH in queue order, for its forecast and,
-    // where they are all of it, its work; a longer queue's work from its sum (see queuedWork)
+    // where they are all of it, its work; a longer queue's work from its sum (longQueueWork)
     Map<String, Double> headWork = new HashMap<>();
     for (Object[] r : queueHeads()) {
       String partition = (String) r[0];
