@@ -20,9 +20,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -58,6 +57,7 @@ class LaunchWriter {
   private final DataSource dataSource;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private volatile Thread writer;
+  private volatile boolean stopped;
 
   LaunchWriter(BillingService billing, SubscriptionService subscriptions, DataSource dataSource) {
     this.billing = billing;
@@ -77,42 +77,41 @@ class LaunchWriter {
 
   private static final class Pending {
     final Launch launch;
-    final CountDownLatch done = new CountDownLatch(1);
+    final CompletableFuture<RunTransition> answer = new CompletableFuture<>();
     RunTransition written;
     RuntimeException failed;
 
     Pending(Launch launch) {
       this.launch = launch;
     }
+
+    /** Answers the launch with what became of it. */
+    void finish() {
+      if (failed != null) {
+        answer.completeExceptionally(failed);
+      } else {
+        answer.complete(written);
+      }
+    }
   }
 
   /**
-   * Writes a launch, in a group with whatever launches are waiting: the run QUEUED, its first
-   * transition, its reserved cores and its hold, committed.
+   * Hands a launch to the writer, to be written in a group with whatever launches are waiting: the
+   * run QUEUED, its first transition, its reserved cores and its hold, committed. The caller does
+   * not wait: the answer completes on the writer thread once the group has committed (or failed).
    *
-   * @return the first transition
-   * @throws ProblemException 402 when the org's funds do not cover the hold
-   * @throws RuntimeException what failed the launch's own transaction
+   * @return the first transition; failed with a {@link ProblemException} 402 when the org's funds
+   *     do not cover the hold, or with what failed the launch's own transaction
    */
-  RunTransition write(Launch launch) {
+  CompletableFuture<RunTransition> submit(Launch launch) {
     startWriter();
     Pending mine = new Pending(launch);
     queue.add(mine);
-    try {
-      while (!mine.done.await(1, TimeUnit.SECONDS)) {
-        if (!writer.isAlive()) {
-          // shut down: nothing will write it
-          throw new IllegalStateException("the launch writer has stopped");
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the launch was written", e);
+    if (stopped) {
+      // shut down: nothing will write it, nor anything that came in meanwhile
+      failWaiting();
     }
-    if (mine.failed != null) {
-      throw mine.failed;
-    }
-    return mine.written;
+    return mine.answer;
   }
 
   private void startWriter() {
@@ -145,13 +144,26 @@ class LaunchWriter {
         group.clear();
       }
     }
+    failWaiting();
+  }
+
+  /** Answers every launch still waiting with a failure: the writer has stopped. */
+  private void failWaiting() {
+    List<Pending> waiting = new ArrayList<>();
+    queue.drainTo(waiting);
+    for (Pending p : waiting) {
+      p.answer.completeExceptionally(new IllegalStateException("the launch writer has stopped"));
+    }
   }
 
   @PreDestroy
   void stop() {
+    stopped = true;
     Thread t = writer;
     if (t != null) {
       t.interrupt();
+    } else {
+      failWaiting();
     }
   }
 
@@ -174,10 +186,10 @@ class LaunchWriter {
     } finally {
       // nothing waits for ever, whatever went wrong
       for (Pending p : group) {
-        if (p.done.getCount() > 0) {
+        if (!p.answer.isDone()) {
           p.written = null;
           p.failed = new IllegalStateException("the launch could not be written");
-          p.done.countDown();
+          p.finish();
         }
       }
     }
@@ -202,13 +214,13 @@ class LaunchWriter {
     }
     try {
       QuarkusTransaction.requiringNew().run(() -> writeInTransaction(now));
-      now.forEach(p -> p.done.countDown());
+      now.forEach(Pending::finish);
     } catch (RuntimeException e) {
       if (now.size() == 1) {
         Pending p = now.get(0);
         p.written = null;
         p.failed = e;
-        p.done.countDown();
+        p.finish();
       } else {
         for (Pending p : now) {
           write(List.of(p));

@@ -6,6 +6,7 @@ import io.parasol.server.run.RunViews.LaunchRequest;
 import io.parasol.server.run.RunViews.RunView;
 import io.parasol.server.tenancy.CallerResolver;
 import io.parasol.server.tenancy.Role;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -59,13 +60,16 @@ public class RunResource {
                       name = "heat-transfer",
                       value =
                           "{\"appId\":\"heat-transfer\",\"inputs\":{\"nx\":51,\"ny\":51,\"duration\":60,\"material\":\"aluminium\",\"cores\":2},\"objective\":\"balanced\",\"priority\":\"normal\"}")))
-  public Response launch(
+  public Uni<Response> launch(
       LaunchRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-    RunService.Launched launched = runs.launch(callers.caller(), request, idempotencyKey);
-    URI location = URI.create("/api/v1/runs/" + launched.run().id());
-    return launched.created()
-        ? Response.created(location).entity(launched.run()).build()
-        : Response.ok(launched.run()).location(location).build();
+    return runs.launch(callers.caller(), request, idempotencyKey)
+        .map(
+            launched -> {
+              URI location = URI.create("/api/v1/runs/" + launched.run().id());
+              return launched.created()
+                  ? Response.created(location).entity(launched.run()).build()
+                  : Response.ok(launched.run()).location(location).build();
+            });
   }
 
   @POST

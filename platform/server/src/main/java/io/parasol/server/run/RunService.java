@@ -37,6 +37,8 @@ import io.parasol.server.storage.StoredFile;
 import io.parasol.server.tenancy.Caller;
 import io.parasol.server.tenancy.Role;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -54,6 +56,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -125,7 +128,95 @@ public class RunService {
 
   // ---------------------------------------------------------------- launch
 
-  public Launched launch(Caller caller, LaunchRequest request, String idempotencyKey) {
+  /**
+   * Launches a run. The checks, the placement and the hand-over to the {@link LaunchWriter} run on
+   * a worker thread, which then goes back to the pool: the launch waits for its group's commit
+   * without holding a thread, and its answer is emitted on the thread the caller subscribed on (the
+   * request's event loop), so that serialising it costs the writer nothing.
+   */
+  public Uni<Launched> launch(Caller caller, LaunchRequest request, String idempotencyKey) {
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    Uni<Launched> launched =
+        Uni.createFrom()
+            .item(() -> accept(caller, request, idempotencyKey))
+            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+            .chain(Accepted::launched);
+    return context == null
+        ? launched
+        : launched.emitOn(command -> context.runOnContext(ignored -> command.run()));
+  }
+
+  /** A launch accepted for writing, or the earlier launch an Idempotency-Key names. */
+  private final class Accepted {
+    private final Launched replayed;
+    private final Caller caller;
+    private final Run run;
+    private final Map<String, Object> values;
+    private final Map<String, String> inputFiles;
+    private final Placement.Decision decision;
+    private final CompletableFuture<RunTransition> written;
+
+    Accepted(Launched replayed) {
+      this(replayed, null, null, null, null, null, null);
+    }
+
+    Accepted(
+        Launched replayed,
+        Caller caller,
+        Run run,
+        Map<String, Object> values,
+        Map<String, String> inputFiles,
+        Placement.Decision decision,
+        CompletableFuture<RunTransition> written) {
+      this.replayed = replayed;
+      this.caller = caller;
+      this.run = run;
+      this.values = values;
+      this.inputFiles = inputFiles;
+      this.decision = decision;
+      this.written = written;
+    }
+
+    /** The launch's answer once its group has committed; a failure is looked into on a worker. */
+    Uni<Launched> launched() {
+      if (replayed != null) {
+        return Uni.createFrom().item(replayed);
+      }
+      return Uni.createFrom()
+          .completionStage(written)
+          .map(
+              first -> {
+                dispatcher.wake();
+                // the answer is built from what was just written, without reading it back
+                return new Launched(view(run, List.of(first), values, inputFiles, decision), true);
+              })
+          .onFailure()
+          .recoverWithUni(
+              failure ->
+                  Uni.createFrom()
+                      .item(() -> afterFailedWrite(this, failure))
+                      .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+    }
+  }
+
+  /** A launch whose write failed: its files go, and a raced Idempotency-Key gets the winner. */
+  private Launched afterFailedWrite(Accepted accepted, Throwable failure) {
+    Run run = accepted.run;
+    deleteQuietly(data.runDir(run.id));
+    // Two launches with one Idempotency-Key raced; the other one won.
+    if (run.idempotencyKey != null) {
+      Optional<Launched> replay = replay(accepted.caller, run.idempotencyKey, run.requestHash);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    throw new IllegalStateException(failure);
+  }
+
+  private Accepted accept(Caller caller, LaunchRequest request, String idempotencyKey) {
     if (caller.role() != Role.ENGINEER) {
       throw ProblemException.forbidden("only engineers launch runs");
     }
@@ -141,7 +232,7 @@ public class RunService {
     if (idempotencyKey != null) {
       Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
       if (replay.isPresent()) {
-        return replay.get();
+        return new Accepted(replay.get());
       }
     }
 
@@ -212,35 +303,20 @@ public class RunService {
     run.requestHash = requestHash;
     run.createdAt = Instant.now();
     run.updatedAt = run.createdAt;
-    RunTransition first;
-    try {
-      first =
-          writer.write(
-              new LaunchWriter.Launch(
-                  run,
-                  "launched by "
-                      + caller.name()
-                      + "; "
-                      + decision.reason()
-                      + " (partition "
-                      + decision.partition()
-                      + ")",
-                  quote.maximum().licence(),
-                  quote.maximum().total()));
-    } catch (RuntimeException e) {
-      deleteQuietly(data.runDir(runId));
-      // Two launches with one Idempotency-Key raced; the other one won.
-      if (idempotencyKey != null) {
-        Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
-        if (replay.isPresent()) {
-          return replay.get();
-        }
-      }
-      throw e;
-    }
-    dispatcher.wake();
-    // the answer is built from what was just written, without reading it back
-    return new Launched(view(run, List.of(first), validation.values(), inputFiles, decision), true);
+    CompletableFuture<RunTransition> written =
+        writer.submit(
+            new LaunchWriter.Launch(
+                run,
+                "launched by "
+                    + caller.name()
+                    + "; "
+                    + decision.reason()
+                    + " (partition "
+                    + decision.partition()
+                    + ")",
+                quote.maximum().licence(),
+                quote.maximum().total()));
+    return new Accepted(null, caller, run, validation.values(), inputFiles, decision, written);
   }
 
   /** A launch request checked against the app's form and the platform's fields. */
