@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_MEASURED="${1:-30}"
+RATES="${RATES:-1000}"
 CLIENTS=32
 PORT=18390
 DB=parasol_bench
@@ -36,8 +37,13 @@ psql -h 127.0.0.1 -U postgres -qc "vacuum analyze" $DB
 echo "back to back (saturation):"
 wrk -t 2 -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -1
 # 32 clients sending on a fixed schedule (open loop) at RATE launches/s together: the latency at
-# that rate counted from each launch's slot (see bench/wrk/launch.lua)
-for rate in ${RATES:-1000}; do
+# that rate counted from each launch's slot (see bench/wrk/launch.lua). First, unmeasured, the same
+# load for SETTLE_SECONDS: 32 connections of one wrk thread each, replacing 32 of two threads, make
+# the JIT compiler take back and compile again the server's connection handling (some 400
+# compilations in the first seconds, a core's worth for several seconds), which a server in steady
+# use has behind it.
+RATE=${RATES%% *} THREADS=$CLIENTS wrk -t $CLIENTS -c $CLIENTS -d "${SETTLE_SECONDS:-40}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" > /dev/null
+for rate in $RATES; do
   echo "on a schedule of $rate launches/s:"
   RATE=$rate THREADS=$CLIENTS wrk -t $CLIENTS -c $CLIENTS -d "${SECONDS_MEASURED}s" --timeout 10s -s bench/wrk/launch.lua "http://127.0.0.1:$PORT/api/v1/runs" | tail -2
 done

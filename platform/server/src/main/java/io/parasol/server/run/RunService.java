@@ -49,7 +49,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +84,7 @@ public class RunService {
   private final OrgPolicyService policies;
   private final io.parasol.server.scheduling.PlacementConfig placementConfig;
   private final LaunchWriter writer;
+  private final RunTally tally;
 
   RunService(
       CatalogService catalog,
@@ -100,8 +100,10 @@ public class RunService {
       io.parasol.server.scheduling.PlacementConfig placementConfig,
       RunSettlement settlement,
       OrgPolicyService policies,
-      LaunchWriter writer) {
+      LaunchWriter writer,
+      RunTally tally) {
     this.writer = writer;
+    this.tally = tally;
     this.policies = policies;
     this.placementConfig = placementConfig;
     this.settlement = settlement;
@@ -653,26 +655,20 @@ public class RunService {
   }
 
   /**
-   * How many runs are in each state that is not terminal, per partition: one pass over the queue
-   * index, whatever the length of the runs' history (the finished runs are not counted here).
+   * How many runs are in each state that is not terminal, per partition, from the {@link RunTally}
+   * (on PostgreSQL a few rows, whatever the length of the queues or of the runs' history).
    */
   @Transactional
   public Map<RunState, Map<String, Long>> activeCounts() {
     Map<RunState, Map<String, Long>> counts = new java.util.EnumMap<>(RunState.class);
-    List<RunState> active = Arrays.stream(RunState.values()).filter(s -> !s.isTerminal()).toList();
-    active.forEach(state -> counts.put(state, new java.util.TreeMap<>()));
-    Run.getEntityManager()
-        .createQuery(
-            "select r.state, r.partitionName, count(r) from Run r where r.state in ?1"
-                + " group by r.state, r.partitionName",
-            Object[].class)
-        .setParameter(1, active)
-        .getResultList()
+    tally
+        .read()
         .forEach(
-            row ->
-                counts
-                    .get((RunState) row[0])
-                    .put(row[1] == null ? "" : (String) row[1], (Long) row[2]));
+            (state, byPartition) -> {
+              Map<String, Long> n = new TreeMap<>();
+              byPartition.forEach((partition, count) -> n.put(partition, count.runs()));
+              counts.put(state, n);
+            });
     return counts;
   }
 

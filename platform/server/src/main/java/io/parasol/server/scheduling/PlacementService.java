@@ -9,6 +9,7 @@ import io.parasol.server.compute.Cluster;
 import io.parasol.server.compute.ComputePartition;
 import io.parasol.server.run.Run;
 import io.parasol.server.run.RunState;
+import io.parasol.server.run.RunTally;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -47,12 +48,16 @@ public class PlacementService {
   /** Whether the database is PostgreSQL (production) rather than the embedded H2. */
   private final boolean postgres;
 
+  private final RunTally tally;
+
   PlacementService(
       PlacementConfig config,
       com.fasterxml.jackson.databind.ObjectMapper json,
+      RunTally tally,
       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.db-kind")
           String dbKind) {
     this.config = config;
+    this.tally = tally;
     this.json = json;
     this.postgres = dbKind.startsWith("postgres");
     Network n = new Network(link(config.defaultLink()));
@@ -433,18 +438,26 @@ public class PlacementService {
   static final int LONG_QUEUE_COST_RATIO = 500;
 
   /**
-   * The total work of the partitions whose queues are longer than their heads. Summing a queue
-   * costs in proportion to its length (about 0.1 s for 140,000 runs), so the sums are taken again
-   * only once {@value #LONG_QUEUE_COST_RATIO} times what they cost has passed (and never within a
-   * TTL), and meanwhile the last ones are used: the forecast of such a queue's head stays current,
-   * and what lies behind it moves by a small part of itself in that time. On PostgreSQL the sum
-   * runs in one process: parallel workers would finish it sooner by taking every core from the
-   * launches for that time.
+   * The total work of the partitions whose queues are longer than their heads. On PostgreSQL, from
+   * the {@link RunTally} the database keeps: current, and a few rows to read. On H2 summing a queue
+   * costs in proportion to its length, so the sums are taken again only once {@value
+   * #LONG_QUEUE_COST_RATIO} times what they cost has passed (and never within a TTL), and meanwhile
+   * the last ones are used: the forecast of such a queue's head stays current, and what lies behind
+   * it moves by a small part of itself in that time.
    */
   private Map<String, Double> longQueueWork(
       List<String> partitions, Map<String, Double> speeds, Instant now) {
     if (partitions.isEmpty()) {
       return Map.of();
+    }
+    if (postgres) {
+      Map<String, RunTally.Count> queued = tally.read().get(RunState.QUEUED);
+      Map<String, Double> work = new HashMap<>();
+      for (String partition : partitions) {
+        RunTally.Count c = queued.get(partition);
+        work.put(partition, c == null ? 0.0 : c.work(speeds.getOrDefault(partition, 1.0)));
+      }
+      return work;
     }
     LongQueues last = longQueues;
     if (last != null
@@ -456,11 +469,6 @@ public class PlacementService {
       return last.work();
     }
     long t0 = System.nanoTime();
-    if (postgres) {
-      Run.getEntityManager()
-          .createNativeQuery("set local max_parallel_workers_per_gather = 0")
-          .executeUpdate();
-    }
     Map<String, Double> work = new HashMap<>();
     for (Object row :
         Run.getEntityManager()

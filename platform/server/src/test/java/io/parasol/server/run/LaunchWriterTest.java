@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Group commit of launches: every column of a run survives the writer's batch insert, a group its
  * org's funds cannot cover is written launch by launch (each refused one alone gets its 402), and
  * two launches with one Idempotency-Key in a group make one run; the placement snapshot reads what
- * was written as a queue's work and head. H2 and PostgreSQL.
+ * was written as a queue's work and head, and the tally of runs not yet ended follows every change.
+ * H2 and PostgreSQL.
  *
  * <p>The runs written here are pinned to a partition no cluster has, so no replica starts them.
  */
@@ -44,6 +45,7 @@ class LaunchWriterTest {
 
   @Inject LaunchWriter writer;
   @Inject io.parasol.server.scheduling.PlacementService placement;
+  @Inject RunTally tally;
 
   @Test
   void everyColumnOfARunSurvivesTheBatchInsert() throws Exception {
@@ -273,6 +275,108 @@ class LaunchWriterTest {
               });
       placement.invalidate();
     }
+  }
+
+  /**
+   * The tally of runs not yet ended follows whatever statement changes runs — a group's insert, a
+   * change of state, a move to another partition, an end, a delete — and agrees with counting the
+   * runs (on PostgreSQL the database keeps it; on H2 it is the count).
+   */
+  @Test
+  void theTallyOfRunsNotYetEndedFollowsEveryChange() {
+    Fixtures.heatTransferPublished();
+    String a = "tally-a-" + UUID.randomUUID().toString().substring(0, 8);
+    String b = "tally-b-" + UUID.randomUUID().toString().substring(0, 8);
+    List<Run> runs = new ArrayList<>();
+    List<RunTransition> firsts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      Run run = run("acme", null);
+      run.partitionName = a;
+      run.cores = 1 + i % 3;
+      run.wallTimeSeconds = 600;
+      run.predictedRunSeconds = i % 5 == 0 ? null : 10.0 + i;
+      run.state = RunState.QUEUED;
+      runs.add(run);
+      RunTransition first = new RunTransition();
+      first.runId = run.id;
+      first.toState = RunState.QUEUED;
+      first.reason = "written by the test";
+      first.at = Instant.now();
+      firsts.add(first);
+    }
+    List<UUID> ids = runs.stream().map(r -> r.id).toList();
+    try {
+      QuarkusTransaction.requiringNew().run(() -> writer.insert(runs, firsts));
+      assertTallyIsTheCount(a, b);
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                Run.update("state = ?1 where id in ?2", RunState.SCHEDULED, ids.subList(0, 5));
+                Run.update("state = ?1 where id in ?2", RunState.RUNNING, ids.subList(0, 2));
+                Run.update("partitionName = ?1 where id in ?2", b, ids.subList(5, 12));
+                Run.update("state = ?1 where id in ?2", RunState.SUCCEEDED, ids.subList(12, 15));
+                Run.update("predictedRunSeconds = 99.0 where id in ?1", ids.subList(15, 20));
+                RunTransition.delete("runId in ?1", ids.subList(20, 23));
+                Run.delete("id in ?1", ids.subList(20, 23));
+              });
+      assertTallyIsTheCount(a, b);
+      // a change rolled back leaves the tally as it was
+      RuntimeException rollBack = new RuntimeException("roll back");
+      org.junit.jupiter.api.Assertions.assertThrows(
+          RuntimeException.class,
+          () ->
+              QuarkusTransaction.requiringNew()
+                  .run(
+                      () -> {
+                        Run.update("state = ?1 where id in ?2", RunState.CANCELLED, ids);
+                        throw rollBack;
+                      }));
+      assertTallyIsTheCount(a, b);
+      Map<RunState, Map<String, RunTally.Count>> tally =
+          QuarkusTransaction.requiringNew().call(() -> this.tally.read());
+      assertEquals(7, tally.get(RunState.QUEUED).get(b).runs());
+      assertEquals(3, tally.get(RunState.SCHEDULED).get(a).runs());
+      assertEquals(2, tally.get(RunState.RUNNING).get(a).runs());
+    } finally {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                RunTransition.delete("runId in ?1", ids);
+                Run.delete("id in ?1", ids);
+              });
+    }
+    assertTallyIsTheCount(a, b);
+  }
+
+  /** The tally of these partitions agrees with counting their runs. */
+  private void assertTallyIsTheCount(String... partitions) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Map<RunState, Map<String, RunTally.Count>> tally = this.tally.read();
+              for (RunState state :
+                  List.of(RunState.QUEUED, RunState.SCHEDULED, RunState.RUNNING)) {
+                for (String partition : partitions) {
+                  List<Run> counted =
+                      Run.list("state = ?1 and partitionName = ?2", state, partition);
+                  RunTally.Count c =
+                      tally.get(state).getOrDefault(partition, new RunTally.Count(0, 0, 0));
+                  String what = state + " in " + partition;
+                  assertEquals(counted.size(), c.runs(), what);
+                  double wall = 0;
+                  double predicted = 0;
+                  for (Run r : counted) {
+                    if (r.predictedRunSeconds == null) {
+                      wall += r.cores * r.wallTimeSeconds;
+                    } else {
+                      predicted += r.cores * r.predictedRunSeconds;
+                    }
+                  }
+                  assertEquals(wall, c.wallWork(), 1e-6, what);
+                  assertEquals(predicted, c.predictedWork(), 1e-6, what);
+                }
+              }
+            });
   }
 
   // ---------------------------------------------------------------- helpers
