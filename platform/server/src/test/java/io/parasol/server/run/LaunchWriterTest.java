@@ -86,39 +86,30 @@ class LaunchWriterTest {
 
     List<String> differences = new ArrayList<>();
     // written and read back in one transaction that is then rolled back: nothing stays
-    RuntimeException rollBack = new RuntimeException("roll back");
-    RuntimeException thrown =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            RuntimeException.class,
-            () ->
-                QuarkusTransaction.requiringNew()
-                    .run(
-                        () -> {
-                          writer.insert(List.of(run), List.of(first));
-                          Run.getEntityManager().clear();
-                          Run back = Run.findById(run.id);
-                          for (Field f : columns()) {
-                            try {
-                              Object want = f.get(run);
-                              Object got = f.get(back);
-                              boolean same =
-                                  want instanceof BigDecimal w
-                                      ? got instanceof BigDecimal g && w.compareTo(g) == 0
-                                      : java.util.Objects.equals(want, got);
-                              if (!same) {
-                                differences.add(f.getName() + ": wrote " + want + ", read " + got);
-                              }
-                            } catch (IllegalAccessException e) {
-                              throw new IllegalStateException(e);
-                            }
-                          }
-                          RunTransition t2 =
-                              RunTransition.<RunTransition>find("runId", run.id).firstResult();
-                          assertEquals("written by the test", t2.reason);
-                          assertNull(t2.fromState);
-                          throw rollBack;
-                        }));
-    assertEquals(rollBack, thrown);
+    inRolledBackTransaction(
+        () -> {
+          writer.insert(List.of(run), List.of(first));
+          Run.getEntityManager().clear();
+          Run back = Run.findById(run.id);
+          for (Field f : columns()) {
+            try {
+              Object want = f.get(run);
+              Object got = f.get(back);
+              boolean same =
+                  want instanceof BigDecimal w
+                      ? got instanceof BigDecimal g && w.compareTo(g) == 0
+                      : java.util.Objects.equals(want, got);
+              if (!same) {
+                differences.add(f.getName() + ": wrote " + want + ", read " + got);
+              }
+            } catch (IllegalAccessException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          RunTransition t2 = RunTransition.<RunTransition>find("runId", run.id).firstResult();
+          assertEquals("written by the test", t2.reason);
+          assertNull(t2.fromState);
+        });
     assertEquals(List.of(), differences);
   }
 
@@ -321,16 +312,8 @@ class LaunchWriterTest {
               });
       assertTallyIsTheCount(a, b);
       // a change rolled back leaves the tally as it was
-      RuntimeException rollBack = new RuntimeException("roll back");
-      org.junit.jupiter.api.Assertions.assertThrows(
-          RuntimeException.class,
-          () ->
-              QuarkusTransaction.requiringNew()
-                  .run(
-                      () -> {
-                        Run.update("state = ?1 where id in ?2", RunState.CANCELLED, ids);
-                        throw rollBack;
-                      }));
+      inRolledBackTransaction(
+          () -> Run.update("state = ?1 where id in ?2", RunState.CANCELLED, ids));
       assertTallyIsTheCount(a, b);
       Map<RunState, Map<String, RunTally.Count>> tally =
           QuarkusTransaction.requiringNew().call(() -> this.tally.read());
@@ -346,6 +329,22 @@ class LaunchWriterTest {
               });
     }
     assertTallyIsTheCount(a, b);
+  }
+
+  /** Runs this in a transaction that is then rolled back, and checks that it got that far. */
+  private static void inRolledBackTransaction(Runnable work) {
+    RuntimeException rollBack = new RuntimeException("roll back");
+    RuntimeException thrown =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class,
+            () ->
+                QuarkusTransaction.requiringNew()
+                    .run(
+                        () -> {
+                          work.run();
+                          throw rollBack;
+                        }));
+    assertEquals(rollBack, thrown);
   }
 
   /** The tally of these partitions agrees with counting their runs. */
