@@ -142,72 +142,65 @@ public class RunService {
         Uni.createFrom()
             .item(() -> accept(caller, request, idempotencyKey))
             .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-            .chain(Accepted::launched);
+            .chain(this::answer);
     return context == null
         ? launched
         : launched.emitOn(command -> context.runOnContext(ignored -> command.run()));
   }
 
-  /** A launch accepted for writing, or the earlier launch an Idempotency-Key names. */
-  private final class Accepted {
-    private final Launched replayed;
-    private final Caller caller;
-    private final Run run;
-    private final Map<String, Object> values;
-    private final Map<String, String> inputFiles;
-    private final Placement.Decision decision;
-    private final CompletableFuture<RunTransition> written;
+  /**
+   * A launch accepted for writing (its run, what its answer is built from, and the writer's answer
+   * to come), or the earlier launch an Idempotency-Key names ({@code replayed}, the rest null).
+   */
+  private record Accepted(
+      Launched replayed,
+      Caller caller,
+      Run run,
+      Map<String, Object> values,
+      Map<String, String> inputFiles,
+      Placement.Decision decision,
+      CompletableFuture<RunTransition> written) {
 
-    Accepted(Launched replayed) {
-      this(replayed, null, null, null, null, null, null);
+    static Accepted replay(Launched launched) {
+      return new Accepted(launched, null, null, null, null, null, null);
     }
+  }
 
-    Accepted(
-        Launched replayed,
-        Caller caller,
-        Run run,
-        Map<String, Object> values,
-        Map<String, String> inputFiles,
-        Placement.Decision decision,
-        CompletableFuture<RunTransition> written) {
-      this.replayed = replayed;
-      this.caller = caller;
-      this.run = run;
-      this.values = values;
-      this.inputFiles = inputFiles;
-      this.decision = decision;
-      this.written = written;
+  /** The launch's answer once its group has committed; a failure is looked into on a worker. */
+  private Uni<Launched> answer(Accepted accepted) {
+    if (accepted.replayed() != null) {
+      return Uni.createFrom().item(accepted.replayed());
     }
-
-    /** The launch's answer once its group has committed; a failure is looked into on a worker. */
-    Uni<Launched> launched() {
-      if (replayed != null) {
-        return Uni.createFrom().item(replayed);
-      }
-      return Uni.createFrom()
-          .completionStage(written)
-          .map(
-              first -> {
-                dispatcher.wake();
-                // the answer is built from what was just written, without reading it back
-                return new Launched(view(run, List.of(first), values, inputFiles, decision), true);
-              })
-          .onFailure()
-          .recoverWithUni(
-              failure ->
-                  Uni.createFrom()
-                      .item(() -> afterFailedWrite(this, failure))
-                      .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
-    }
+    return Uni.createFrom()
+        .completionStage(accepted.written())
+        .map(
+            first -> {
+              dispatcher.wake();
+              // the answer is built from what was just written, without reading it back
+              return new Launched(
+                  view(
+                      accepted.run(),
+                      List.of(first),
+                      accepted.values(),
+                      accepted.inputFiles(),
+                      accepted.decision()),
+                  true);
+            })
+        .onFailure()
+        .recoverWithUni(
+            failure ->
+                Uni.createFrom()
+                    .item(() -> afterFailedWrite(accepted, failure))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
   }
 
   /** A launch whose write failed: its files go, and a raced Idempotency-Key gets the winner. */
   private Launched afterFailedWrite(Accepted accepted, Throwable failure) {
-    Run run = accepted.run;
+    Run run = accepted.run();
     deleteQuietly(data.runDir(run.id));
     // Two launches with one Idempotency-Key raced; the other one won.
     if (run.idempotencyKey != null) {
-      Optional<Launched> replay = replay(accepted.caller, run.idempotencyKey, run.requestHash);
+      Optional<Launched> replay = replay(accepted.caller(), run.idempotencyKey, run.requestHash);
       if (replay.isPresent()) {
         return replay.get();
       }
@@ -234,7 +227,7 @@ public class RunService {
     if (idempotencyKey != null) {
       Optional<Launched> replay = replay(caller, idempotencyKey, requestHash);
       if (replay.isPresent()) {
-        return new Accepted(replay.get());
+        return Accepted.replay(replay.get());
       }
     }
 
