@@ -473,6 +473,12 @@ public class RunDispatcher {
                         .stream()
                         .map(r -> r.id)
                         .toList());
+    if (ids.isEmpty()) {
+      return;
+    }
+    // placed again from what the registry says now, as the dispatcher just read it: a snapshot
+    // taken before the partition's cluster was marked unhealthy would still offer the partition
+    placement.invalidate();
     for (UUID id : ids) {
       reconsider(id, Optional.empty(), true);
     }
