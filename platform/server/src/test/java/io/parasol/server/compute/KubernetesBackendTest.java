@@ -513,7 +513,7 @@ class KubernetesBackendTest {
             .withConditions(
                 new JobConditionBuilder().withType("Complete").withStatus("True").build()));
     Api.poll(
-        Duration.ofSeconds(15),
+        Duration.ofSeconds(30),
         () -> k8s().batch().v1().jobs().inNamespace(NS).withName("parasol-orphan-1").get(),
         j -> j == null,
         "the orphaned Job to be collected");
