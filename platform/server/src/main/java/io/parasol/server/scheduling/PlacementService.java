@@ -450,17 +450,10 @@ public class PlacementService {
     if (partitions.isEmpty()) {
       return Map.of();
     }
-    if (postgres) {
-      Map<String, RunTally.Count> queued = tally.read().get(RunState.QUEUED);
-      Map<String, Double> work = new HashMap<>();
-      for (String partition : partitions) {
-        RunTally.Count c = queued.get(partition);
-        work.put(partition, c == null ? 0.0 : c.work(speeds.getOrDefault(partition, 1.0)));
-      }
-      return work;
-    }
+    // on H2 the tally counts the runs: its last reading is used again while it is recent enough
     LongQueues last = longQueues;
-    if (last != null
+    if (!postgres
+        && last != null
         && last.work().keySet().containsAll(partitions)
         && now.isBefore(
             last.at()
@@ -469,22 +462,15 @@ public class PlacementService {
       return last.work();
     }
     long t0 = System.nanoTime();
+    Map<String, RunTally.Count> queued = tally.read().get(RunState.QUEUED);
     Map<String, Double> work = new HashMap<>();
-    for (Object row :
-        Run.getEntityManager()
-            .createNativeQuery(
-                "select partition_name, sum(case when predicted_run_seconds is null then cores *"
-                    + " wall_time_seconds else 0 end), sum(case when predicted_run_seconds is null"
-                    + " then 0 else cores * predicted_run_seconds end) from run where state ="
-                    + " 'QUEUED' and partition_name in (?1) group by partition_name")
-            .setParameter(1, partitions)
-            .getResultList()) {
-      Object[] r = (Object[]) row;
-      String partition = (String) r[0];
-      work.put(partition, number(r[1]) + number(r[2]) / speeds.getOrDefault(partition, 1.0));
+    for (String partition : partitions) {
+      RunTally.Count c = queued.get(partition);
+      work.put(partition, c == null ? 0.0 : c.work(speeds.getOrDefault(partition, 1.0)));
     }
-    partitions.forEach(p -> work.putIfAbsent(p, 0.0));
-    longQueues = new LongQueues(now, Duration.ofNanos(System.nanoTime() - t0), Map.copyOf(work));
+    if (!postgres) {
+      longQueues = new LongQueues(now, Duration.ofNanos(System.nanoTime() - t0), Map.copyOf(work));
+    }
     return work;
   }
 
