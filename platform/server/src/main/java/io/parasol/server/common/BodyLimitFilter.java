@@ -1,26 +1,57 @@
 package io.parasol.server.common;
 
+import io.parasol.server.monitoring.MonitoringService;
 import io.parasol.server.publishing.PublishingService;
 import io.parasol.server.storage.StorageService;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Refuses a request whose declared Content-Length is over its route's limit before a byte of it is
- * read, with a problem+json answer: plugin uploads, workspace files and run outputs have their own
- * limits, every other body (JSON) at most {@value #JSON_LIMIT} bytes. The services check the real
- * size again as they store it.
+ * Enforces every request body's limit on the bytes as they arrive, not on what the client declares,
+ * and answers problem+json as soon as a limit is passed.
+ *
+ * <ul>
+ *   <li>Plugin uploads and workspace files: their own limits; a declared {@code Content-Length}
+ *       over the limit is refused before a byte is read, and a body without one (chunked) is
+ *       refused with 411, since the multipart decoder that spools uploads to disk would otherwise
+ *       read it to the HTTP layer's hard ceiling.
+ *   <li>Run outputs ({@code PUT /api/v1/worker/...}): streamed and capped per run by the service.
+ *   <li>Every other body (JSON) at most {@value #JSON_LIMIT} bytes, counted while it streams: the
+ *       request is read here into one buffer that stops at the limit (413 and the connection is
+ *       closed), and the resources take that buffer.
+ *   <li>A worker's event and sample reports: the run token is checked before the body is read, so a
+ *       caller without a valid token gets 401 without sending a byte of it.
+ * </ul>
  */
 public class BodyLimitFilter {
 
   static final long JSON_LIMIT = 1024 * 1024;
 
-  void register(@Observes Router router, PublishingService publishing, StorageService storage) {
+  private static final Pattern WORKER_REPORT =
+      Pattern.compile("/api/v1/worker/runs/([0-9a-fA-F-]{36})/(events|samples)");
+
+  void register(
+      @Observes Router router,
+      PublishingService publishing,
+      StorageService storage,
+      MonitoringService monitoring) {
     long pluginLimit = publishing.maxPluginBytes();
     long fileLimit = storage.maxFileBytes();
+    BodyHandler json =
+        BodyHandler.create(false)
+            .setBodyLimit(JSON_LIMIT)
+            .setMergeFormAttributes(false)
+            .setPreallocateBodyBuffer(false);
     router
         .route()
         .order(-100)
@@ -29,41 +60,155 @@ public class BodyLimitFilter {
               String path = ctx.normalizedPath();
               HttpMethod method = ctx.request().method();
               if (method == HttpMethod.POST && "/api/v1/plugins".equals(path)) {
-                check(ctx, pluginLimit + 64 * 1024, "plugin", pluginLimit);
+                upload(ctx, pluginLimit + 64 * 1024, "plugin", pluginLimit);
               } else if (method == HttpMethod.POST && "/api/v1/files".equals(path)) {
-                check(ctx, fileLimit + 64 * 1024, "file", fileLimit);
+                upload(ctx, fileLimit + 64 * 1024, "file", fileLimit);
               } else if (method == HttpMethod.PUT && path.startsWith("/api/v1/worker/")) {
                 ctx.next(); // run outputs: capped per run by the service while it streams them
+              } else if ("/j_security_check".equals(path)) {
+                // the sign-in form: read by the form mechanism, whose decoder has its own limits
+                if (declared(ctx) > JSON_LIMIT) {
+                  tooLarge(ctx, "request body", JSON_LIMIT);
+                } else {
+                  ctx.next();
+                }
+              } else if (!hasBody(ctx)) {
+                ctx.next();
+              } else if (declared(ctx) > JSON_LIMIT) {
+                tooLarge(ctx, "request body", JSON_LIMIT);
               } else {
-                check(ctx, JSON_LIMIT, "request body", JSON_LIMIT);
+                Optional<UUID> reportingRun = workerReport(method, path);
+                if (reportingRun.isPresent()) {
+                  String token = ctx.request().getHeader("Authorization");
+                  ctx.request().pause(); // not a byte of the body is taken before the check
+                  ctx.vertx()
+                      .<Boolean>executeBlocking(
+                          () -> monitoring.acceptsWorkerToken(reportingRun.get(), bearer(token)),
+                          false)
+                      .onComplete(
+                          accepted -> {
+                            if (accepted.succeeded() && accepted.result()) {
+                              json.handle(ctx);
+                            } else if (accepted.succeeded()) {
+                              refuse(
+                                  ctx,
+                                  401,
+                                  "Unauthorized",
+                                  "the run token is not valid for this run (or the run has ended)");
+                            } else {
+                              refuse(
+                                  ctx,
+                                  503,
+                                  "Service Unavailable",
+                                  "the run token cannot be checked now; retry shortly");
+                            }
+                          });
+                } else {
+                  json.handle(ctx);
+                }
+              }
+            })
+        .failureHandler(
+            ctx -> {
+              if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                tooLarge(ctx, "request body", JSON_LIMIT);
+              } else if (ctx.response().ended()
+                  || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+                // the refused client's connection closing, or a client that went away mid-body
+              } else {
+                ctx.next();
               }
             });
   }
 
-  private static void check(RoutingContext ctx, long limit, String what, long advertised) {
-    String length = ctx.request().getHeader("Content-Length");
-    long declared;
-    try {
-      declared = length == null ? -1 : Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      declared = -1;
+  private static Optional<UUID> workerReport(HttpMethod method, String path) {
+    if (method != HttpMethod.POST) {
+      return Optional.empty();
     }
+    Matcher m = WORKER_REPORT.matcher(path);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UUID.fromString(m.group(1)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return authorization.substring(7).trim();
+  }
+
+  /** Whether the request says it carries a body (a length above zero, or a transfer coding). */
+  private static boolean hasBody(RoutingContext ctx) {
+    return declared(ctx) > 0 || ctx.request().getHeader("Transfer-Encoding") != null;
+  }
+
+  /** The declared Content-Length, or -1 when there is none or it is not a number. */
+  private static long declared(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    try {
+      return length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void upload(RoutingContext ctx, long limit, String what, long advertised) {
+    long declared = declared(ctx);
     if (declared > limit) {
-      String body =
-          "{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,\"detail\":\"the "
-              + what
-              + " is larger than the limit of "
-              + advertised
-              + " bytes\",\"instance\":\""
-              + ctx.normalizedPath()
-              + "\"}";
-      ctx.response()
-          .setStatusCode(413)
-          .putHeader("Content-Type", Problem.MEDIA_TYPE)
-          .putHeader("Connection", "close")
-          .end(io.vertx.core.buffer.Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+      tooLarge(ctx, what, advertised);
+    } else if (declared < 0 && ctx.request().getHeader("Transfer-Encoding") != null) {
+      refuse(
+          ctx,
+          411,
+          "Length Required",
+          "send the " + what + " with a Content-Length header (at most " + advertised + " bytes)");
+    } else {
+      ctx.next();
+    }
+  }
+
+  private static void tooLarge(RoutingContext ctx, String what, long advertised) {
+    refuse(
+        ctx,
+        413,
+        "Content Too Large",
+        "the " + what + " is larger than the limit of " + advertised + " bytes");
+  }
+
+  /**
+   * Answers a problem and closes the connection once it is written, so that a client still sending
+   * a body it was refused stops using the server's bandwidth and memory.
+   */
+  private static void refuse(RoutingContext ctx, int status, String title, String detail) {
+    if (ctx.response().ended()) {
       return;
     }
-    ctx.next();
+    String body =
+        new JsonObject()
+            .put("type", "about:blank")
+            .put("title", title)
+            .put("status", status)
+            .put("detail", detail)
+            .put("instance", ctx.normalizedPath())
+            .encode();
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .putHeader("Connection", "close");
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (status == 503) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    ctx.response()
+        .end(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)))
+        .onComplete(done -> ctx.request().connection().close());
   }
 }

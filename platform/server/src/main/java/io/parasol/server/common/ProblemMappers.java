@@ -21,6 +21,16 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+  /**
+   * At most this many field errors are listed (the rest are counted in {@code omittedErrors}), and
+   * no text the client sent is echoed at more than these lengths: an answer stays small whatever
+   * the request was.
+   */
+  static final int MAX_FIELD_ERRORS = 50;
+
+  static final int MAX_FIELD_NAME = 120;
+  static final int MAX_TEXT = 1000;
   @Inject Challenges challenges;
 
   @ServerExceptionMapper
@@ -108,6 +118,21 @@ public class ProblemMappers {
           List.of(),
           Map.of());
     }
+    if (isDatabaseUnavailable(e)) {
+      LOG.warnf(
+          "the database cannot be reached (%s); answering 503 at %s",
+          rootMessage(e), uri == null ? "?" : uri.getPath());
+      Response unavailable =
+          respond(
+              503,
+              "Service Unavailable",
+              "the service cannot reach its database just now; nothing was changed, retry in a few"
+                  + " seconds",
+              uri,
+              List.of(),
+              Map.of("retryAfterSeconds", RETRY_AFTER_SECONDS));
+      return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
     if (isClosedConnection(e)) {
       LOG.debugf("the client closed the connection during %s", uri == null ? "?" : uri.getPath());
       return respond(400, "Bad Request", "the request body ended early", uri, List.of(), Map.of());
@@ -126,6 +151,51 @@ public class ProblemMappers {
     Response.ResponseBuilder builder = Response.fromResponse(response);
     challenges.all().forEach(c -> builder.header("WWW-Authenticate", c));
     return builder.build();
+  }
+
+  /** Seconds a client is asked to wait while the database cannot be reached. */
+  static final int RETRY_AFTER_SECONDS = 5;
+
+  /**
+   * Whether a failure means that the database cannot be reached or cannot take connections now (SQL
+   * state class 08, PostgreSQL's 57P01–57P03, a refused socket, a pool that times out waiting for a
+   * connection), as opposed to a statement that failed.
+   */
+  public static boolean isDatabaseUnavailable(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause()) {
+      depth++;
+      if (t instanceof org.hibernate.exception.JDBCConnectionException
+          || t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.net.ConnectException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null
+            && (state.startsWith("08")
+                || state.equals("57P01")
+                || state.equals("57P02")
+                || state.equals("57P03"))) {
+          return true;
+        }
+        String message = sql.getMessage();
+        if (message != null && message.contains("acquisition timeout")) {
+          return true; // Agroal: no connection could be had within the pool's acquisition timeout
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    int depth = 0;
+    while (root.getCause() != null && root.getCause() != root && depth++ < 32) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /** Whether the client went away while its request was read (a killed worker, say). */
@@ -161,15 +231,49 @@ public class ProblemMappers {
       UriInfo uri,
       List<ProblemException.FieldProblem> errors,
       Map<String, Object> extensions) {
+    List<ProblemException.FieldProblem> listed = errors;
+    Map<String, Object> members = extensions;
+    if (errors.size() > MAX_FIELD_ERRORS
+        || errors.stream()
+            .anyMatch(e -> length(e.field()) > MAX_FIELD_NAME || length(e.message()) > MAX_TEXT)) {
+      listed =
+          errors.stream()
+              .limit(MAX_FIELD_ERRORS)
+              .map(
+                  e ->
+                      new ProblemException.FieldProblem(
+                          cut(e.field(), MAX_FIELD_NAME), cut(e.message(), MAX_TEXT)))
+              .toList();
+      if (errors.size() > MAX_FIELD_ERRORS) {
+        members = new java.util.LinkedHashMap<>(extensions);
+        members.put("omittedErrors", errors.size() - MAX_FIELD_ERRORS);
+      }
+    }
     Problem body =
         new Problem(
             "about:blank",
             title,
             status,
-            detail,
-            uri == null ? null : uri.getPath(),
-            errors,
-            extensions);
+            cut(detail, MAX_TEXT),
+            uri == null ? null : cut(uri.getPath(), MAX_TEXT),
+            listed,
+            members);
     return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
+  }
+
+  /** The text cut to {@code max} characters, with an ellipsis where it was cut. */
+  static String cut(String s, int max) {
+    if (s == null || s.length() <= max) {
+      return s;
+    }
+    int end = max - 1;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end) + "\u2026";
   }
 }

@@ -114,6 +114,29 @@ public class MonitoringService {
     judge(grant.run(), frames);
   }
 
+  /**
+   * Whether {@code token} is the run's valid worker token, checked before a report's body is read;
+   * a valid answer is remembered as long as a sample batch's would be. Blocking.
+   */
+  public boolean acceptsWorkerToken(UUID runId, String token) {
+    if (token == null || token.isEmpty() || token.length() > 512) {
+      return false;
+    }
+    SampleGrant grant = grants.getIfPresent(runId);
+    if (grant != null && grant.accepts(token)) {
+      return true;
+    }
+    try {
+      grants.put(runId, callbacks.authorisedForSamples(runId, token));
+      return true;
+    } catch (ProblemException e) {
+      if (e.status() == 401 || e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Solver metrics sent as events by older workers: stored like samples. */
   void onLegacyMetrics(@Observes WorkerCallbackService.MetricsReported reported) {
     List<SampleStore.StoredFrame> stored = new ArrayList<>();
