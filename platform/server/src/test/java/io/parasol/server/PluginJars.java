@@ -34,7 +34,29 @@ public final class PluginJars {
    */
   public static Path variant(
       Path dir, String behaviour, String version, Map<String, String> manifest) throws IOException {
-    Path target = dir.resolve("misbehaving-" + behaviour + "-" + version + ".jar");
+    return variant(dir, behaviour, version, manifest, Map.of());
+  }
+
+  /**
+   * As {@link #variant(Path, String, String, Map)}, with further text resources of the test plugin
+   * ({@code summary.txt}, {@code pattern.txt}) by name.
+   */
+  public static Path variant(
+      Path dir,
+      String behaviour,
+      String version,
+      Map<String, String> manifest,
+      Map<String, String> resources)
+      throws IOException {
+    Path target =
+        dir.resolve(
+            "misbehaving-"
+                + behaviour
+                + "-"
+                + Integer.toHexString(version.hashCode())
+                + "-"
+                + Integer.toHexString(resources.hashCode())
+                + ".jar");
     try (JarInputStream in = new JarInputStream(Files.newInputStream(MISBEHAVING))) {
       Manifest mf = new Manifest(in.getManifest());
       Attributes main = mf.getMainAttributes();
@@ -56,6 +78,9 @@ public final class PluginJars {
         }
         put(out, "io/parasol/testplugin/behaviour.txt", behaviour);
         put(out, "io/parasol/testplugin/version.txt", version);
+        for (Map.Entry<String, String> r : resources.entrySet()) {
+          put(out, "io/parasol/testplugin/" + r.getKey(), r.getValue());
+        }
       }
     }
     return target;

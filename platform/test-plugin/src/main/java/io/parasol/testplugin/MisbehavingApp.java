@@ -28,7 +28,8 @@ import org.pf4j.Extension;
 /**
  * An app that misbehaves on request, to prove the sandbox contains it. The {@code behaviour} input
  * picks what the solver does; a {@code behaviour.txt} resource, which tests add to a copy of the
- * jar, makes the self-test misbehave too.
+ * jar, makes the self-test misbehave too; {@code summary.txt} and {@code pattern.txt} (the label
+ * field's pattern) let tests try the platform's descriptor limits.
  */
 @Extension
 public class MisbehavingApp implements SimulationApp {
@@ -41,7 +42,7 @@ public class MisbehavingApp implements SimulationApp {
         resource("version.txt", "1.0.0"),
         "Parasol tests",
         Industry.OTHER,
-        "Behaves well or badly on request.",
+        resource("summary.txt", "Behaves well or badly on request."),
         "",
         List.of("test"),
         "");
@@ -70,7 +71,11 @@ public class MisbehavingApp implements SimulationApp {
             TextField.of("target", "Where escape writes")
                 .withDefault("/tmp/parasol-escape.txt")
                 .withMaxLength(500),
-            FileField.of("data", "A file to copy to the outputs", ".txt", ".csv").optional()));
+            FileField.of("data", "A file to copy to the outputs", ".txt", ".csv").optional(),
+            TextField.of("label", "A label for the result")
+                .withPattern(resource("pattern.txt", ""))
+                .withMaxLength(10_000)
+                .optional()));
   }
 
   @Override

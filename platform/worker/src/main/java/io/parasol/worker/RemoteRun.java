@@ -77,6 +77,12 @@ final class RemoteRun {
             dependencies,
             remote.monitoring());
     Path spec = runDir.resolve("spec.json");
+    // the spec holds the run token: 0600 from its creation on
+    Files.deleteIfExists(spec);
+    Files.createFile(
+        spec,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     json.writeValue(spec.toFile(), local);
     return spec;
   }

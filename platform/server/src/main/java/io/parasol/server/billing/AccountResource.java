@@ -1,7 +1,7 @@
 package io.parasol.server.billing;
 
+import io.parasol.server.common.IfMatch;
 import io.parasol.server.common.Page;
-import io.parasol.server.common.ProblemException;
 import io.parasol.server.tenancy.CallerResolver;
 import io.parasol.server.tenancy.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,7 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -57,7 +56,7 @@ public class AccountResource {
       @HeaderParam("If-Match") String ifMatch,
       BillingViews.AccountRequest request) {
     BillingViews.AccountView view =
-        billing.upsert(callers.caller(), org, request, version(ifMatch));
+        billing.upsert(callers.caller(), org, request, IfMatch.parse(ifMatch));
     return Response.ok(view).tag(new EntityTag(Long.toString(view.version()))).build();
   }
 
@@ -95,17 +94,5 @@ public class AccountResource {
   public BillingViews.Invoice invoice(
       @PathParam("org") String org, @PathParam("period") String period) {
     return billing.invoice(callers.caller(), org, period);
-  }
-
-  private static Optional<Long> version(String ifMatch) {
-    if (ifMatch == null || ifMatch.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Long.parseLong(ifMatch.replace("\"", "").replace("W/", "").trim()));
-    } catch (NumberFormatException e) {
-      throw ProblemException.invalid(
-          "If-Match", "must be the account's version, as its ETag gives it");
-    }
   }
 }

@@ -129,7 +129,10 @@ public class BillingService {
   /** Creates an account or changes its kind and credit limit (admin); If-Match guards races. */
   @Transactional
   public AccountView upsert(
-      Caller caller, String org, BillingViews.AccountRequest request, Optional<Long> ifMatch) {
+      Caller caller,
+      String org,
+      BillingViews.AccountRequest request,
+      Optional<io.parasol.server.common.IfMatch> ifMatch) {
     requireAdmin(caller);
     if (request == null || request.kind() == null) {
       throw ProblemException.invalid("kind", "is required: PREPAID or POSTPAID");
@@ -145,16 +148,22 @@ public class BillingService {
       throw ProblemException.invalid("creditLimit", "must be 0 for a prepaid account");
     }
     BillingAccount account = BillingAccount.findById(org, LockModeType.PESSIMISTIC_WRITE);
+    if (account == null && ifMatch.isPresent()) {
+      throw new ProblemException(
+          412, "Precondition Failed", "the account does not exist yet; open it without If-Match");
+    }
     if (account == null) {
       account = new BillingAccount();
       account.org = org;
       account.currency = config.currency();
       account.createdAt = Instant.now();
-    } else if (ifMatch.isPresent() && ifMatch.get() != account.rowVersion) {
+    } else if (ifMatch.isPresent() && !ifMatch.get().matches(Long.toString(account.rowVersion))) {
       throw new ProblemException(
           412,
           "Precondition Failed",
-          "the account changed since version " + ifMatch.get() + "; read it again");
+          "the account is at version "
+              + account.rowVersion
+              + ", which If-Match does not name (a weak tag never matches); read it again");
     }
     account.kind = request.kind();
     account.creditLimit = limit.setScale(Ledger.SCALE);

@@ -180,6 +180,9 @@ public class MeteringService {
         + ") values (s.k, s.org, s.run_id, s.part, s.cs, s.ds, s.cat, s.per, s.rat)";
   }
 
+  /** The most seconds one record may carry: what its column, numeric(19, 6), can hold. */
+  static final BigDecimal MAX_SECONDS = new BigDecimal("9999999999999.999999");
+
   private static void check(int i, UsageIn in) {
     String at = "records[" + i + "].";
     if (in == null) {
@@ -197,13 +200,18 @@ public class MeteringService {
     }
     if (in.coreSeconds() == null
         || in.coreSeconds().signum() < 0
-        || in.coreSeconds().scale() > Ledger.SCALE) {
+        || in.coreSeconds().scale() > Ledger.SCALE
+        || in.coreSeconds().compareTo(MAX_SECONDS) > 0) {
       throw ProblemException.invalid(
-          at + "coreSeconds", "must be 0 or more, with at most 6 decimals");
+          at + "coreSeconds",
+          "must be 0 to " + MAX_SECONDS.toPlainString() + ", with at most 6 decimals");
     }
-    if (cards(in).signum() < 0 || cards(in).scale() > Ledger.SCALE) {
+    if (cards(in).signum() < 0
+        || cards(in).scale() > Ledger.SCALE
+        || cards(in).compareTo(MAX_SECONDS) > 0) {
       throw ProblemException.invalid(
-          at + "cardSeconds", "must be 0 or more, with at most 6 decimals");
+          at + "cardSeconds",
+          "must be 0 to " + MAX_SECONDS.toPlainString() + ", with at most 6 decimals");
     }
     if (in.consumedAt() == null || in.consumedAt().isAfter(Instant.now().plusSeconds(300))) {
       throw ProblemException.invalid(at + "consumedAt", "is required and may not be in the future");

@@ -59,7 +59,11 @@ public class BodyLimitFilter {
             ctx -> {
               String path = ctx.normalizedPath();
               HttpMethod method = ctx.request().method();
-              if (method == HttpMethod.POST && "/api/v1/plugins".equals(path)) {
+              Optional<RequestChecks.Refusal> refusal = RequestChecks.check(ctx.request());
+              if (refusal.isPresent()) {
+                RequestChecks.Refusal r = refusal.get();
+                refuse(ctx, r.status(), r.title(), r.detail(), r.field());
+              } else if (method == HttpMethod.POST && "/api/v1/plugins".equals(path)) {
                 upload(ctx, pluginLimit + 64 * 1024, "plugin", pluginLimit);
               } else if (method == HttpMethod.POST && "/api/v1/files".equals(path)) {
                 upload(ctx, fileLimit + 64 * 1024, "file", fileLimit);
@@ -108,18 +112,44 @@ public class BodyLimitFilter {
                 }
               }
             })
-        .failureHandler(
+        .failureHandler(FAILURES);
+    // Between reading a JSON body and handing it on: text with NUL (U+0000), which no database
+    // column can hold, is refused at its field. Worker reports are not: their log lines are
+    // cleaned.
+    router
+        .route()
+        .order(-99)
+        .handler(
             ctx -> {
-              if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-                tooLarge(ctx, "request body", JSON_LIMIT);
-              } else if (ctx.response().ended()
-                  || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
-                // the refused client's connection closing, or a client that went away mid-body
+              Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+              Optional<String> field =
+                  body == null || ctx.normalizedPath().startsWith("/api/v1/worker/")
+                      ? Optional.empty()
+                      : JsonNul.firstField(body.getBytes());
+              if (field.isPresent()) {
+                refuse(
+                    ctx,
+                    400,
+                    "Bad Request",
+                    field.get() + " must not contain the NUL character (U+0000)",
+                    field.get());
               } else {
                 ctx.next();
               }
             });
   }
+
+  private static final io.vertx.core.Handler<RoutingContext> FAILURES =
+      ctx -> {
+        if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+          tooLarge(ctx, "request body", JSON_LIMIT);
+        } else if (ctx.response().ended()
+            || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+          // the refused client's connection closing, or a client that went away mid-body
+        } else {
+          ctx.next();
+        }
+      };
 
   private static Optional<UUID> workerReport(HttpMethod method, String path) {
     if (method != HttpMethod.POST) {
@@ -186,17 +216,35 @@ public class BodyLimitFilter {
    * a body it was refused stops using the server's bandwidth and memory.
    */
   private static void refuse(RoutingContext ctx, int status, String title, String detail) {
+    refuse(ctx, status, title, detail, null);
+  }
+
+  private static void refuse(
+      RoutingContext ctx, int status, String title, String detail, String field) {
     if (ctx.response().ended()) {
       return;
     }
-    String body =
+    JsonObject problem =
         new JsonObject()
             .put("type", "about:blank")
             .put("title", title)
             .put("status", status)
             .put("detail", detail)
-            .put("instance", ctx.normalizedPath())
-            .encode();
+            .put("instance", ProblemMappers.cut(ctx.normalizedPath(), ProblemMappers.MAX_TEXT));
+    if (field != null) {
+      problem.put(
+          "errors",
+          new io.vertx.core.json.JsonArray()
+              .add(
+                  new JsonObject()
+                      .put("field", field)
+                      .put(
+                          "message",
+                          detail.startsWith(field)
+                              ? detail.substring(field.length()).trim()
+                              : detail)));
+    }
+    String body = problem.encode();
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", Problem.MEDIA_TYPE)

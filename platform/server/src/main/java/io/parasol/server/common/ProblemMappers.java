@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -133,6 +134,10 @@ public class ProblemMappers {
               Map.of("retryAfterSeconds", RETRY_AFTER_SECONDS));
       return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
+    Optional<Response> refused = refusedByDatabase(e, uri);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     if (isClosedConnection(e)) {
       LOG.debugf("the client closed the connection during %s", uri == null ? "?" : uri.getPath());
       return respond(400, "Bad Request", "the request body ended early", uri, List.of(), Map.of());
@@ -151,6 +156,47 @@ public class ProblemMappers {
     Response.ResponseBuilder builder = Response.fromResponse(response);
     challenges.all().forEach(c -> builder.header("WWW-Authenticate", c));
     return builder.build();
+  }
+
+  /**
+   * The last line of defence for values that a service did not check: a statement the database
+   * refused for its data (a text longer than its column, a number out of its range, text it cannot
+   * encode, a second row where one is allowed) is the client's problem, not a server error. The
+   * transaction has rolled back, so nothing was half-written.
+   */
+  static Optional<Response> refusedByDatabase(Throwable e, UriInfo uri) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause()) {
+      depth++;
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        String detail =
+            switch (state) {
+              case "22001" -> "a value is longer than the field allows";
+              case "22003" -> "a number is out of the range the field allows";
+              case "22021", "22P05" -> "a text holds a character that cannot be stored (NUL)";
+              case "23505" -> null;
+              default -> "";
+            };
+        if (detail == null) {
+          LOG.debugf("unique constraint at %s: %s", uri == null ? "?" : uri.getPath(), sql);
+          return Optional.of(
+              respond(
+                  409,
+                  "Conflict",
+                  "this already exists: an entry with the same key was recorded before",
+                  uri,
+                  List.of(),
+                  Map.of()));
+        }
+        if (!detail.isEmpty()) {
+          LOG.debugf("refused by the database at %s: %s", uri == null ? "?" : uri.getPath(), sql);
+          return Optional.of(
+              respond(422, "Unprocessable Content", detail, uri, List.of(), Map.of()));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Seconds a client is asked to wait while the database cannot be reached. */

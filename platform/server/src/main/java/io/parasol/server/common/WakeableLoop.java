@@ -57,7 +57,11 @@ public final class WakeableLoop {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.errorf(e, "%s: a round failed; retrying", name);
+        if (ProblemMappers.isDatabaseUnavailable(e)) {
+          LOG.warnf("%s: the database cannot be reached; retrying", name);
+        } else {
+          LOG.errorf(e, "%s: a round failed; retrying", name);
+        }
       }
     }
   }

@@ -116,7 +116,14 @@ public class PublishingService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String name = fileName == null || fileName.isBlank() ? "plugin.jar" : fileName;
+    // The name is only a label: its last path segment, without control characters (NUL included).
+    String label =
+        fileName == null
+            ? ""
+            : fileName
+                .substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
+                .replaceAll("\\p{Cntrl}", "_");
+    String name = label.isBlank() ? "plugin.jar" : label;
     if (name.length() > 255) {
       name = name.substring(0, 255);
     }
@@ -154,8 +161,54 @@ public class PublishingService {
     verification.submit(pluginId, data.pluginJar(sha), report -> complete(pluginId, report));
   }
 
-  /** Records a verification outcome and, for the bundled examples, publishes at once. */
+  /**
+   * Records a verification outcome and, for the bundled examples, publishes at once. An outcome
+   * that cannot be recorded as it is still ends the upload: VERIFICATION_FAILED, with the reason.
+   */
   void complete(UUID pluginId, VerificationReport report) {
+    try {
+      record(pluginId, bounded(report));
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "the verification of plugin %s could not be recorded", pluginId);
+      record(
+          pluginId,
+          VerificationReport.failed(
+              "verification",
+              "the verification result could not be recorded; check the descriptor against the"
+                  + " limits in the ISV guide and upload again"));
+    }
+  }
+
+  /**
+   * The report within the limits it is stored under: a descriptor over its limits is not kept (a
+   * failed check says which text is too long), and no check message is longer than it may be.
+   */
+  private VerificationReport bounded(VerificationReport report) {
+    AppDescriptor d = report.descriptor();
+    List<Check> checks = new ArrayList<>();
+    List<Check> given = report.checks() == null ? List.of() : report.checks();
+    for (Check c : given.subList(0, Math.min(given.size(), DescriptorLimits.MAX_CHECKS))) {
+      if (c == null) {
+        continue;
+      }
+      String message = c.message() == null ? "" : c.message();
+      if (message.length() > DescriptorLimits.MAX_CHECK_MESSAGE) {
+        message = message.substring(0, DescriptorLimits.MAX_CHECK_MESSAGE - 1) + "\u2026";
+      }
+      checks.add(new Check(c.name(), c.passed(), message, c.durationMs()));
+    }
+    boolean passed = report.passed();
+    if (d != null) {
+      List<String> over = DescriptorLimits.problems(d, JsonText.write(json, d).length());
+      if (!over.isEmpty()) {
+        checks.add(new Check("limits", false, String.join("; ", over), 0));
+        return new VerificationReport(false, checks, null);
+      }
+    }
+    return new VerificationReport(passed, checks, d);
+  }
+
+  private void record(UUID pluginId, VerificationReport report) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {

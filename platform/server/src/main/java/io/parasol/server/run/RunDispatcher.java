@@ -388,17 +388,22 @@ public class RunDispatcher {
       backend.release(c.cores());
       if (target.kind() == Cluster.Backend.LOCAL) {
         LOG.errorf(e, "could not start the worker of run %s", runId);
-        fail(runId, "could not start the worker: " + e.getMessage());
+        fail(
+            runId,
+            "could not start the worker on this machine; the administrators have the details");
         return;
       }
       // A cluster that does not take jobs counts against its health; the run waits or moves.
-      requeue(runId, "cluster " + target.cluster() + " did not take the job: " + e.getMessage());
+      // The engineer reads the run's reason: the backend's own words go to the admins only.
+      LOG.warnf("cluster %s did not take run %s: %s", target.cluster(), runId, e.getMessage());
+      requeue(
+          runId, "cluster " + target.cluster() + " did not take the job; the run waits or moves");
       health().failure(target.cluster(), e.getMessage());
       return;
     } catch (RuntimeException e) {
       backend.release(c.cores());
       LOG.errorf(e, "could not dispatch run %s", runId);
-      fail(runId, "could not start the worker: " + e.getMessage());
+      fail(runId, "could not start the worker; the administrators have the details");
       return;
     }
     int attempt = c.launch().attempt();
@@ -699,7 +704,9 @@ public class RunDispatcher {
                   .map(sha -> publishing.jarPath(sha).toString())
                   .toList(),
               monitoring.workerSettings());
-      json.writeValue(runDir.resolve("spec.json").toFile(), spec);
+      // the spec holds the run token: readable by the server's user only
+      io.parasol.server.storage.DataDirectory.writePrivate(
+          runDir.resolve("spec.json"), json.writeValueAsBytes(spec));
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the run spec: " + e.getMessage(), e);
     }

@@ -23,6 +23,7 @@ import io.parasol.server.common.JsonText;
 import io.parasol.server.common.Page;
 import io.parasol.server.common.ProblemException;
 import io.parasol.server.common.ProblemException.FieldProblem;
+import io.parasol.server.common.VendorPatterns;
 import io.parasol.server.compute.Backends;
 import io.parasol.server.publishing.PublishedApp;
 import io.parasol.server.run.RunViews.LaunchRequest;
@@ -371,7 +372,7 @@ public class RunService {
       }
     }
     FormSpec form = app.descriptor().form();
-    FormValidation validation = form.validate(appValues);
+    FormValidation validation = VendorPatterns.validate(form, appValues);
     validation
         .errors()
         .forEach(e -> problems.add(new FieldProblem("inputs." + e.field(), e.message())));

@@ -59,6 +59,7 @@ final class RunStore {
     if (s == null) {
       return "";
     }
+    s = s.replace('\0', '\uFFFD'); // no database text column can hold NUL
     return s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
   }
 }

@@ -451,7 +451,8 @@ public class WorkerCallbackService implements ComputeBackend.Listener {
     if (s == null) {
       return "";
     }
-    return s.length() <= max ? s : s.substring(0, max);
+    String kept = s.length() <= max ? s : s.substring(0, max);
+    return kept.replace('\0', '\uFFFD'); // a solver's NUL bytes: no text column can hold them
   }
 
   private static String minutes(long seconds) {

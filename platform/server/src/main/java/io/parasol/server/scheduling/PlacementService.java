@@ -32,6 +32,9 @@ import java.util.Map;
 @ApplicationScoped
 public class PlacementService {
 
+  /** What an engineer is told of an unhealthy cluster. */
+  static final String UNAVAILABLE = "cluster unavailable; admins see why on the cluster's health";
+
   private static final org.jboss.logging.Logger LOG =
       org.jboss.logging.Logger.getLogger(PlacementService.class);
 
@@ -504,7 +507,10 @@ public class PlacementService {
               p.cluster,
               c.region,
               c.backend.name().toLowerCase(Locale.ROOT),
-              new Placement.Status(p.enabled && c.enabled, c.healthy, c.healthReason),
+              // Engineers read placement's reasons: a sentence, not the backend's error text
+              // (which names files and classes); admins read that on the cluster's health.
+              new Placement.Status(
+                  p.enabled && c.enabled, c.healthy, c.healthy ? null : UNAVAILABLE),
               new Placement.Shape(
                   p.coresPerNode,
                   p.memoryMbPerNode,

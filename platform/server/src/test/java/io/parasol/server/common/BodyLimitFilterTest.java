@@ -32,17 +32,22 @@ class BodyLimitFilterTest {
   @TestHTTPResource("/")
   URI base;
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  /** The server closes a connection whose body it refused: each request gets its own client. */
+  private static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body)
+      throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    return send(request, body);
+  }
 
   @Test
   void aChunkedJsonBodyOverTheLimitIs413AndIsNotReadToTheEnd() throws Exception {
     AtomicLong sent = new AtomicLong();
     HttpResponse<String> response =
-        http.send(
+        send(
             chunked("/api/v1/runs", sent)
                 .header("Authorization", basic("alice"))
                 .header("Content-Type", "application/json")
@@ -59,7 +64,7 @@ class BodyLimitFilterTest {
     for (String path : new String[] {"events", "samples"}) {
       AtomicLong sent = new AtomicLong();
       HttpResponse<String> response =
-          http.send(
+          send(
               chunked("/api/v1/worker/runs/" + UUID.randomUUID() + "/" + path, sent)
                   .header("Authorization", "Bearer not-a-token")
                   .header("Content-Type", "application/json")
@@ -74,7 +79,7 @@ class BodyLimitFilterTest {
   @Test
   void aChunkedUploadNeedsALength() throws Exception {
     HttpResponse<String> response =
-        http.send(
+        send(
             chunked("/api/v1/files", new AtomicLong())
                 .header("Authorization", basic("alice"))
                 .header("Content-Type", "multipart/form-data; boundary=x")
@@ -88,7 +93,7 @@ class BodyLimitFilterTest {
   void aSmallChunkedBodyIsRead() throws Exception {
     byte[] json = "{\"appId\":\"heat-transfer\",\"inputs\":{}}".getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> response =
-        http.send(
+        send(
             HttpRequest.newBuilder(base.resolve("/api/v1/runs/quote"))
                 .header("Authorization", basic("alice"))
                 .header("Content-Type", "application/json")
@@ -120,6 +125,64 @@ class BodyLimitFilterTest {
             .extract()
             .asString();
     assertTrue(answer.length() < 20_000, "answer of " + answer.length() + " characters");
+  }
+
+  @Test
+  void nulInThePathTheQueryOrAJsonTextIs400NamingTheField() {
+    as("alice")
+        .urlEncodingEnabled(false)
+        .get("/api/v1/apps/a%00b")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("path"));
+    as("alice")
+        .urlEncodingEnabled(false)
+        .get("/api/v1/runs?state=a%00b")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("state"));
+    as("alice")
+        .contentType("application/json")
+        .body("{\"appId\":\"heat-transfer\",\"inputs\":{\"title\":[\"ok\",\"a\\u0000b\"]}}")
+        .post("/api/v1/runs/quote")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("inputs.title[1]"));
+  }
+
+  @Test
+  void protocolDetailsAreProblemsThatNameTheirPart() {
+    as("alice")
+        .get("/api/v1/runs?page=abc")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("page"));
+    as("alice")
+        .get("/api/v1/apps?size=1e3")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("size"));
+    as("alice")
+        .header("Idempotency-Key", "  ")
+        .contentType("application/json")
+        .body(io.parasol.server.Api.TRIVIAL_HEAT)
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("Idempotency-Key"));
+    as("alice")
+        .get("/api/v1/apps?q=" + "a".repeat(RequestChecks.MAX_TARGET))
+        .then()
+        .statusCode(414)
+        .contentType("application/problem+json");
+    as("alice")
+        .header("X-Padding", "a".repeat(RequestChecks.MAX_HEADERS))
+        .get("/api/v1/apps")
+        .then()
+        .statusCode(431)
+        .contentType("application/problem+json");
   }
 
   private HttpRequest.Builder chunked(String path, AtomicLong sent) {

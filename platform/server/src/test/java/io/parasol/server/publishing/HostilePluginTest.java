@@ -123,6 +123,57 @@ class HostilePluginTest {
     assertEquals(before, after);
   }
 
+  @Test
+  void aVersionOverItsLimitEndsVerificationFailedNotVerifying() throws IOException {
+    assertFails(
+        PluginJars.variant(tmp, "ok", "1.0.0-" + "a".repeat(70), Map.of()),
+        "limits",
+        "the version is 76 characters; the limit is 64");
+  }
+
+  @Test
+  void aSummaryOverItsLimitIsRefused() throws IOException {
+    assertFails(
+        PluginJars.variant(
+            tmp, "ok", "4.7.0", Map.of(), Map.of("summary.txt", "s".repeat(300_000))),
+        "limits",
+        "the summary is 300000 characters; the limit is 300");
+  }
+
+  @Test
+  void aPatternTheServerCannotEvaluateInLinearTimeIsRefused() throws IOException {
+    assertFails(
+        PluginJars.variant(tmp, "ok", "4.8.0", Map.of(), Map.of("pattern.txt", "(a+)\\1b")),
+        "limits",
+        "field label's pattern is not a pattern the platform can evaluate in linear time");
+  }
+
+  @Test
+  void aCatastrophicPatternCostsTheServerNothing() throws IOException {
+    String id =
+        Api.upload(
+            "victor",
+            PluginJars.variant(tmp, "ok", "4.9.0", Map.of(), Map.of("pattern.txt", "((a+)+)+b"))
+                .toFile());
+    assertEquals("VERIFIED", Api.awaitVerified("victor", id).getString("status"));
+    as("victor").post("/api/v1/plugins/" + id + "/submit").then().statusCode(200);
+    as("admin").post("/api/v1/plugins/" + id + "/approve").then().statusCode(200);
+    as("alice")
+        .contentType("application/json")
+        .body(
+            Map.of(
+                "appId",
+                "misbehaving-app",
+                "version",
+                "4.9.0",
+                "inputs",
+                Map.of("label", "a".repeat(10_000))))
+        .post("/api/v1/runs/quote")
+        .then()
+        .statusCode(422)
+        .body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.label"));
+  }
+
   private static void assertFails(Path jar, String check, String message) {
     String id = Api.upload("victor", jar.toFile());
     JsonPath plugin = Api.awaitVerified("victor", id);
