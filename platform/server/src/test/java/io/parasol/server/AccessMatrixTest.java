@@ -54,6 +54,8 @@ class AccessMatrixTest {
       return;
     }
     Fixtures.heatTransferPublished();
+    Fixtures.billedPartitions("matrix");
+    Fixtures.appOwned("matrix-app", "thermosoft");
     aliceRun = Api.launch("alice", Api.TRIVIAL_HEAT);
     bobRun = Api.launch("bob", Api.TRIVIAL_HEAT);
     Api.awaitEnd("alice", aliceRun);
@@ -290,6 +292,30 @@ class AccessMatrixTest {
             403,
             202,
             202,
+            403));
+    rows.add(
+        new Row(
+            "GET",
+            "/api/v1/apps/{appId}/derivation",
+            "/api/v1/apps/heat-transfer/derivation",
+            NONE,
+            401,
+            403,
+            403,
+            200,
+            404,
+            200));
+    rows.add(
+        new Row(
+            "PUT",
+            "/api/v1/apps/{appId}/derivation",
+            "/api/v1/apps/heat-transfer/derivation",
+            json(Map.of("policy", "NONE")),
+            401,
+            403,
+            403,
+            200,
+            404,
             403));
     rows.add(
         new Row(

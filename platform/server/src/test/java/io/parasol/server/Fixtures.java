@@ -30,4 +30,65 @@ public final class Fixtures {
     as("victor").post("/api/v1/plugins/" + id + "/submit").then().statusCode(200);
     as("admin").post("/api/v1/plugins/" + id + "/approve").then().statusCode(200);
   }
+
+  /**
+   * Registers partitions that only prices and finance need (prices are refused for partitions that
+   * do not exist), on a disabled cluster that nothing is placed on.
+   */
+  public static synchronized void billedPartitions(String... names) {
+    int cluster =
+        as("admin")
+            .contentType("application/json")
+            .body(
+                java.util.Map.of(
+                    "name", "billing-fixture",
+                    "region", "eu-west",
+                    "site", "dc-1",
+                    "backend", "KUBERNETES",
+                    "enabled", false,
+                    "kubernetes",
+                        java.util.Map.of(
+                            "apiServerUrl", "http://127.0.0.1:1", "image", "parasol/worker:test")))
+            .post("/api/v1/clusters")
+            .statusCode();
+    assertEquals(true, cluster == 201 || cluster == 409, "cluster status " + cluster);
+    for (String name : names) {
+      int status =
+          as("admin")
+              .contentType("application/json")
+              .body(
+                  java.util.Map.of(
+                      "name",
+                      name,
+                      "cluster",
+                      "billing-fixture",
+                      "nodeType",
+                      java.util.Map.of("cores", 8, "memoryMb", 32000),
+                      "nodes",
+                      1,
+                      "ownership",
+                      "PURCHASED",
+                      "enabled",
+                      false))
+              .post("/api/v1/partitions")
+              .statusCode();
+      assertEquals(true, status == 201 || status == 409, "partition status " + status);
+    }
+  }
+
+  /** Records that a vendor owns an app id, as its first verified upload would. */
+  public static void appOwned(String appId, String vendorOrg) {
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              if (io.parasol.server.publishing.AppOwner.findById(appId) == null) {
+                io.parasol.server.publishing.AppOwner owner =
+                    new io.parasol.server.publishing.AppOwner();
+                owner.appId = appId;
+                owner.vendorOrg = vendorOrg;
+                owner.createdAt = java.time.Instant.now();
+                owner.persist();
+              }
+            });
+  }
 }

@@ -150,7 +150,47 @@ final class EventReporter implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The most characters of one event's message that are sent (the server keeps less), and the most
+   * characters of messages in one call: a call stays well under the server's 1 MiB body limit
+   * whatever the solver logs or throws.
+   */
+  static final int MAX_MESSAGE = 4_000;
+
+  static final int MAX_BATCH_CHARS = 200_000;
+
   private void post(List<RunEvent> events) throws IOException, InterruptedException {
+    List<RunEvent> batch = new ArrayList<>();
+    long chars = 0;
+    for (RunEvent event : events) {
+      RunEvent clipped = clipped(event);
+      int length = clipped.message() == null ? 0 : clipped.message().length();
+      if (!batch.isEmpty() && chars + length > MAX_BATCH_CHARS) {
+        postBatch(batch);
+        batch = new ArrayList<>();
+        chars = 0;
+      }
+      batch.add(clipped);
+      chars += length + 100;
+    }
+    if (!batch.isEmpty()) {
+      postBatch(batch);
+    }
+  }
+
+  static RunEvent clipped(RunEvent e) {
+    if (e.message() == null || e.message().length() <= MAX_MESSAGE) {
+      return e;
+    }
+    String cut = e.message().substring(0, MAX_MESSAGE - 1);
+    if (Character.isHighSurrogate(cut.charAt(cut.length() - 1))) {
+      cut = cut.substring(0, cut.length() - 1);
+    }
+    return new RunEvent(
+        e.type(), e.at(), e.progress(), cut + "\u2026", e.level(), e.metric(), e.value());
+  }
+
+  private void postBatch(List<RunEvent> events) throws IOException, InterruptedException {
     HttpResponse<byte[]> response = send(postJson("/events", events));
     if (response.body().length > 0) {
       JsonNode answer = json.readTree(response.body());

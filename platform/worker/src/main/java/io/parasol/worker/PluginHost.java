@@ -155,11 +155,23 @@ final class PluginHost {
   }
 
   static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = root(e);
     String message = root.getMessage();
     return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /**
+   * The deepest cause of a throwable, stopping where the chain loops back on itself (plugin code
+   * can build a cycle of any length) or gets implausibly deep.
+   */
+  static Throwable root(Throwable e) {
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Throwable root = e;
+    seen.add(root);
+    while (root.getCause() != null && seen.size() < 64 && seen.add(root.getCause())) {
+      root = root.getCause();
+    }
+    return root;
   }
 }

@@ -215,15 +215,23 @@ public final class WorkerMain {
           selfTestCheck = new Check("self-test", false, floodMessage(), ms(t2));
         } else {
           List<Path> files = outputFiles(outputs);
+          java.util.Optional<String> problem =
+              outputProblem(
+                  outputs,
+                  files,
+                  Long.getLong("parasol.worker.max-output-files", 1000),
+                  Long.getLong("parasol.worker.max-output-bytes", 1L << 30));
           selfTestCheck =
               files.isEmpty()
                   ? new Check(
                       "self-test", false, "the solver finished but wrote no output file", ms(t2))
-                  : new Check(
-                      "self-test",
-                      true,
-                      "finished on the sample inputs with " + files.size() + " output file(s)",
-                      ms(t2));
+                  : problem.isPresent()
+                      ? new Check("self-test", false, problem.get(), ms(t2))
+                      : new Check(
+                          "self-test",
+                          true,
+                          "finished on the sample inputs with " + files.size() + " output file(s)",
+                          ms(t2));
         }
       } catch (OutOfMemoryError e) {
         selfTestCheck =
@@ -402,25 +410,47 @@ public final class WorkerMain {
     }
   }
 
-  private static RunEvent uploadOutputs(EventReporter reporter, Path outputs, RunSpec.Limits limits)
-      throws IOException, InterruptedException {
-    List<Path> files = outputFiles(outputs);
-    if (files.size() > limits.maxOutputFiles()) {
-      return RunEvent.of(
-          RunEvent.Type.FAILED,
-          "the solver wrote "
-              + files.size()
-              + " output files; the limit is "
-              + limits.maxOutputFiles());
+  /**
+   * Why the platform would not take these outputs, if it would not: more files or bytes than the
+   * limits allow, or a name that is not a relative path of plain names (what the server stores).
+   * The self-test checks the same, so an app that passes verification does not fail every run.
+   */
+  static java.util.Optional<String> outputProblem(
+      Path outputs, List<Path> files, long maxFiles, long maxBytes) throws IOException {
+    if (files.size() > maxFiles) {
+      return java.util.Optional.of(
+          "the solver wrote " + files.size() + " output files; the limit is " + maxFiles);
     }
     long total = 0;
     for (Path file : files) {
       total += Files.size(file);
+      String name = outputs.relativize(file).toString().replace('\\', '/');
+      if (!OUTPUT_PATH.matcher(name).matches() || name.contains("..") || name.length() > 255) {
+        return java.util.Optional.of(
+            "the output '"
+                + (name.length() > 100 ? name.substring(0, 100) + "\u2026" : name)
+                + "' has a name the platform does not take: each part of its path must be letters,"
+                + " digits, '.', '_' and '-', starting with a letter or digit");
+      }
     }
-    if (total > limits.maxOutputBytes()) {
-      return RunEvent.of(
-          RunEvent.Type.FAILED,
-          "the outputs total " + total + " bytes; the limit is " + limits.maxOutputBytes());
+    if (total > maxBytes) {
+      return java.util.Optional.of(
+          "the outputs total " + total + " bytes; the limit is " + maxBytes);
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static final java.util.regex.Pattern OUTPUT_PATH =
+      java.util.regex.Pattern.compile(
+          "[A-Za-z0-9][A-Za-z0-9._-]{0,254}(/[A-Za-z0-9][A-Za-z0-9._-]{0,254})*");
+
+  private static RunEvent uploadOutputs(EventReporter reporter, Path outputs, RunSpec.Limits limits)
+      throws IOException, InterruptedException {
+    List<Path> files = outputFiles(outputs);
+    java.util.Optional<String> problem =
+        outputProblem(outputs, files, limits.maxOutputFiles(), limits.maxOutputBytes());
+    if (problem.isPresent()) {
+      return RunEvent.of(RunEvent.Type.FAILED, problem.get());
     }
     for (Path file : files) {
       reporter.upload(outputs.relativize(file).toString().replace('\\', '/'), file);
@@ -513,8 +543,11 @@ public final class WorkerMain {
   }
 
   static String describeFailure(Throwable e) {
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    seen.add(root);
+    while (root.getCause() != null && seen.size() < 64 && seen.add(root.getCause())) {
       if (root instanceof SecurityException) {
         break;
       }

@@ -55,13 +55,17 @@ public class BillingService {
    */
   private final com.github.benmanes.caffeine.cache.LoadingCache<Boolean, PriceBook> priceBook;
 
+  private final PricedThings priced;
+
   BillingService(
       BillingConfig config,
       AuditService audit,
       SubscriptionService subscriptions,
       io.parasol.server.scheduling.PlacementConfig placement,
-      javax.sql.DataSource dataSource) {
+      javax.sql.DataSource dataSource,
+      PricedThings priced) {
     this.dataSource = dataSource;
+    this.priced = priced;
     this.config = config;
     this.audit = audit;
     this.subscriptions = subscriptions;
@@ -116,7 +120,9 @@ public class BillingService {
 
   @Transactional
   public AccountView account(Caller caller, String org) {
-    return view(visible(caller, org));
+    AccountView view = view(visible(caller, org));
+    audit.recordAdminRead(caller, "account", org, org);
+    return view;
   }
 
   /** Every org's account, by org (admin). */
@@ -231,6 +237,7 @@ public class BillingService {
   public Page<TransactionView> ledger(Caller caller, String org, int page, int size) {
     visible(caller, org);
     Page.check(page, size);
+    audit.recordAdminRead(caller, "ledger", org, org);
     var query = LedgerTransaction.<LedgerTransaction>find("org = ?1 order by id desc", org);
     long total = query.count();
     return new Page<>(
@@ -247,6 +254,7 @@ public class BillingService {
     if (period == null || !period.matches("\\d{4}-(0[1-9]|1[0-2])")) {
       throw ProblemException.invalid("period", "must be a month, yyyy-MM");
     }
+    audit.recordAdminRead(caller, "invoice", org + "/" + period, org);
     List<Object[]> rows =
         LedgerEntry.getEntityManager()
             .createQuery(
@@ -294,6 +302,9 @@ public class BillingService {
         || request.resource() == null) {
       throw ProblemException.invalid("partition", "partition and resource are required");
     }
+    if (!priced.isPartition(request.partition())) {
+      throw ProblemException.invalid("partition", "names no partition: " + request.partition());
+    }
     requireAmount("unitPrice", request.unitPrice());
     Price p = new Price();
     p.partition = request.partition();
@@ -336,6 +347,9 @@ public class BillingService {
     if (request == null || request.appId() == null || request.basis() == null) {
       throw ProblemException.invalid("appId", "appId and basis are required");
     }
+    if (!priced.isApp(request.appId())) {
+      throw ProblemException.invalid("appId", "names no app that a vendor has uploaded");
+    }
     requireAmount("amount", request.amount());
     BigDecimal share = request.isvShare();
     if (share == null
@@ -352,6 +366,9 @@ public class BillingService {
     f.effectiveFrom = request.effectiveFrom() == null ? Instant.now() : request.effectiveFrom();
     f.createdBy = caller.name();
     f.createdAt = Instant.now();
+    if (LicenceFee.count("appId = ?1 and effectiveFrom = ?2", f.appId, f.effectiveFrom) > 0) {
+      throw ProblemException.conflict("a licence fee for that app starts at that time already");
+    }
     f.persist();
     audit.record(
         caller,

@@ -367,6 +367,7 @@ public class FinanceService {
       throw ProblemException.notFound("vendor " + vendor);
     }
     Period p = period(periodText);
+    audit.recordAdminRead(caller, "statement", vendor + "/" + p.name(), vendor);
     // Each settlement credits the vendor's share and, in the same transaction, the app's licence
     // revenue account: that entry names the app.
     List<Object[]> rows =

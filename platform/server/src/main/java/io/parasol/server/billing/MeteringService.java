@@ -26,10 +26,14 @@ public class MeteringService {
 
   private final boolean postgres;
 
+  private final io.parasol.server.audit.AuditService audit;
+
   MeteringService(
       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.db-kind")
-          String dbKind) {
+          String dbKind,
+      io.parasol.server.audit.AuditService audit) {
     this.postgres = dbKind.startsWith("postgres");
+    this.audit = audit;
   }
 
   static final int MAX_BATCH = 5_000;
@@ -134,6 +138,7 @@ public class MeteringService {
     if (period == null || !period.matches("\\d{4}-(0[1-9]|1[0-2])")) {
       throw ProblemException.invalid("period", "must be a month, yyyy-MM");
     }
+    audit.recordAdminRead(caller, "usage", org + "/" + period, org);
     Object[] row =
         (Object[])
             UsageRecord.getEntityManager()

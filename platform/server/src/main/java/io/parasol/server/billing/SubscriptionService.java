@@ -167,6 +167,11 @@ public class SubscriptionService {
   @Transactional
   public List<SubscriptionView> list(Caller caller, Optional<String> org) {
     String of = caller.isAdmin() ? org.orElse(null) : caller.org();
+    if (caller.isAdmin()) {
+      // an admin's read of every org's subscriptions, or of one org's
+      audit.record(
+          caller, "subscription.read", "subscription", null, of, of == null ? "all orgs" : null);
+    }
     List<Subscription> found =
         of == null
             ? Subscription.list("order by startsOn")

@@ -17,7 +17,8 @@ import java.util.UUID;
  * @param name the display name
  * @param version the version shown
  * @param versions every published version, newest first
- * @param vendor the vendor's display name
+ * @param vendor the vendor: the organisation that uploaded the app (what its manifest says of
+ *     itself is not shown, so no vendor can pass for another)
  * @param vendorOrg the vendor org
  * @param industry the discipline
  * @param summary one sentence

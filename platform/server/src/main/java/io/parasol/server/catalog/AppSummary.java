@@ -11,7 +11,8 @@ import java.util.List;
  * @param id the app id
  * @param name the display name
  * @param version the newest published version
- * @param vendor the vendor's display name
+ * @param vendor the vendor: the organisation that uploaded the app (what its manifest says of
+ *     itself is not shown, so no vendor can pass for another)
  * @param vendorOrg the vendor org
  * @param industry the discipline
  * @param summary one sentence

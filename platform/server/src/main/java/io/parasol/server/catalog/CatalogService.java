@@ -83,7 +83,7 @@ public class CatalogService {
                             .manifest()
                             .tags()
                             .contains(tag.get().toLowerCase(Locale.ROOT)))
-            .filter(a -> needle.isEmpty() || haystack(a.descriptor().manifest()).contains(needle))
+            .filter(a -> needle.isEmpty() || haystack(a).contains(needle))
             .filter(a -> accelerator.isEmpty() || accelerator.get().equals(accelerator(a)))
             .map(CatalogService::summary)
             .toList();
@@ -108,7 +108,7 @@ public class CatalogService {
         m.name(),
         m.version(),
         versions.stream().map(PublishedApp::version).toList(),
-        m.vendor(),
+        shown.vendorOrg(), // the uploading organisation, not the manifest's free text
         shown.vendorOrg(),
         m.industry(),
         m.summary(),
@@ -153,14 +153,15 @@ public class CatalogService {
                     "version", "is not a published version of " + appId + ": " + version.get()));
   }
 
-  private static String haystack(AppManifest m) {
+  private static String haystack(PublishedApp a) {
+    AppManifest m = a.descriptor().manifest();
     return String.join(
             " ",
             m.id(),
             m.name(),
             m.summary(),
             m.description(),
-            m.vendor(),
+            a.vendorOrg(),
             String.join(" ", m.tags()))
         .toLowerCase(Locale.ROOT);
   }
@@ -171,7 +172,7 @@ public class CatalogService {
         m.id(),
         m.name(),
         m.version(),
-        m.vendor(),
+        a.vendorOrg(), // the uploading organisation, not the manifest's free text
         a.vendorOrg(),
         m.industry(),
         m.summary(),

@@ -2,6 +2,7 @@ package io.parasol.server.common;
 
 import io.parasol.server.monitoring.MonitoringService;
 import io.parasol.server.publishing.PublishingService;
+import io.parasol.server.storage.DataDirectory;
 import io.parasol.server.storage.StorageService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,9 +23,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Plugin uploads and workspace files: their own limits; a declared {@code Content-Length}
- *       over the limit is refused before a byte is read, and a body without one (chunked) is
- *       refused with 411, since the multipart decoder that spools uploads to disk would otherwise
- *       read it to the HTTP layer's hard ceiling.
+ *       over the limit is refused before a byte is read, and any other body is decoded here (its
+ *       files spooled to disk) only until its bytes pass the limit.
  *   <li>Run outputs ({@code PUT /api/v1/worker/...}): streamed and capped per run by the service.
  *   <li>Every other body (JSON) at most {@value #JSON_LIMIT} bytes, counted while it streams: the
  *       request is read here into one buffer that stops at the limit (413 and the connection is
@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  */
 public class BodyLimitFilter {
 
+  private static final String LIMIT = "parasol.body-limit";
+
   static final long JSON_LIMIT = 1024 * 1024;
 
   private static final Pattern WORKER_REPORT =
@@ -44,9 +46,13 @@ public class BodyLimitFilter {
       @Observes Router router,
       PublishingService publishing,
       StorageService storage,
+      DataDirectory data,
       MonitoringService monitoring) {
     long pluginLimit = publishing.maxPluginBytes();
     long fileLimit = storage.maxFileBytes();
+    String spool = data.tmp().resolve("uploads").toString();
+    BodyHandler plugins = multipart(spool, pluginLimit + 64 * 1024);
+    BodyHandler files = multipart(spool, fileLimit + 64 * 1024);
     BodyHandler json =
         BodyHandler.create(false)
             .setBodyLimit(JSON_LIMIT)
@@ -64,9 +70,9 @@ public class BodyLimitFilter {
                 RequestChecks.Refusal r = refusal.get();
                 refuse(ctx, r.status(), r.title(), r.detail(), r.field());
               } else if (method == HttpMethod.POST && "/api/v1/plugins".equals(path)) {
-                upload(ctx, pluginLimit + 64 * 1024, "plugin", pluginLimit);
+                upload(ctx, plugins, pluginLimit + 64 * 1024, "plugin", pluginLimit);
               } else if (method == HttpMethod.POST && "/api/v1/files".equals(path)) {
-                upload(ctx, fileLimit + 64 * 1024, "file", fileLimit);
+                upload(ctx, files, fileLimit + 64 * 1024, "file", fileLimit);
               } else if (method == HttpMethod.PUT && path.startsWith("/api/v1/worker/")) {
                 ctx.next(); // run outputs: capped per run by the service while it streams them
               } else if ("/j_security_check".equals(path)) {
@@ -122,8 +128,12 @@ public class BodyLimitFilter {
         .handler(
             ctx -> {
               Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+              String type = ctx.request().getHeader("Content-Type");
               Optional<String> field =
-                  body == null || ctx.normalizedPath().startsWith("/api/v1/worker/")
+                  body == null
+                          || type == null
+                          || !type.toLowerCase(java.util.Locale.ROOT).contains("json")
+                          || ctx.normalizedPath().startsWith("/api/v1/worker/")
                       ? Optional.empty()
                       : JsonNul.firstField(body.getBytes());
               if (field.isPresent()) {
@@ -142,7 +152,8 @@ public class BodyLimitFilter {
   private static final io.vertx.core.Handler<RoutingContext> FAILURES =
       ctx -> {
         if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-          tooLarge(ctx, "request body", JSON_LIMIT);
+          Limit limit = ctx.get(LIMIT, new Limit("request body", JSON_LIMIT));
+          tooLarge(ctx, limit.what(), limit.bytes());
         } else if (ctx.response().ended()
             || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
           // the refused client's connection closing, or a client that went away mid-body
@@ -150,6 +161,13 @@ public class BodyLimitFilter {
           ctx.next();
         }
       };
+
+  private static BodyHandler multipart(String spool, long limit) {
+    return BodyHandler.create(spool)
+        .setBodyLimit(limit)
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(true);
+  }
 
   private static Optional<UUID> workerReport(HttpMethod method, String path) {
     if (method != HttpMethod.POST) {
@@ -188,20 +206,23 @@ public class BodyLimitFilter {
     }
   }
 
-  private static void upload(RoutingContext ctx, long limit, String what, long advertised) {
-    long declared = declared(ctx);
-    if (declared > limit) {
+  /**
+   * A multipart upload: a declared length over the limit is refused at once; otherwise the body is
+   * decoded here, its files spooled to disk, and the decoding stops with 413 as soon as the bytes
+   * pass the limit, whether or not the client declared a length.
+   */
+  private static void upload(
+      RoutingContext ctx, BodyHandler decoder, long limit, String what, long advertised) {
+    if (declared(ctx) > limit) {
       tooLarge(ctx, what, advertised);
-    } else if (declared < 0 && ctx.request().getHeader("Transfer-Encoding") != null) {
-      refuse(
-          ctx,
-          411,
-          "Length Required",
-          "send the " + what + " with a Content-Length header (at most " + advertised + " bytes)");
     } else {
-      ctx.next();
+      ctx.put(LIMIT, new Limit(what, advertised));
+      decoder.handle(ctx);
     }
   }
+
+  /** What the body read for a request is, and its limit, for the answer when it is passed. */
+  private record Limit(String what, long bytes) {}
 
   private static void tooLarge(RoutingContext ctx, String what, long advertised) {
     refuse(

@@ -1,7 +1,6 @@
 package io.parasol.server.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.parasol.server.tenancy.Challenges;
 import io.quarkus.security.AuthenticationFailedException;
@@ -70,14 +69,51 @@ public class ProblemMappers {
           mismatch.getPath().stream()
               .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
               .collect(Collectors.joining("."));
-      String expected =
-          e instanceof InvalidFormatException f
-              ? "must be a " + f.getTargetType().getSimpleName()
-              : "has the wrong type";
+      String expected = "must be " + expected(mismatch.getTargetType());
       errors = List.of(new ProblemException.FieldProblem(path, expected));
       detail = path + " " + expected;
     }
     return respond(400, "Bad Request", detail, uri, errors, Map.of());
+  }
+
+  /** What a JSON value of a type must be, in words. */
+  static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == java.time.Instant.class) {
+      return "a time in ISO 8601, such as 2026-12-01T00:00:00Z";
+    }
+    if (type == java.time.Duration.class) {
+      return "a duration in ISO 8601, such as PT30M";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == Integer.class
+        || type == int.class
+        || type == Long.class
+        || type == long.class
+        || type == java.math.BigInteger.class) {
+      return "a whole number";
+    }
+    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+      return "a number";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList();
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a JSON array";
+    }
+    if (type == java.util.UUID.class) {
+      return "a UUID";
+    }
+    return "a JSON object";
   }
 
   @ServerExceptionMapper

@@ -62,6 +62,9 @@ public class SandboxedWorker {
     command.add(javaExecutable());
     command.addAll(
         jvmOptions(limits, workingDir.resolve("tmp").toString(), config.consoleCapBytes()));
+    // the run-time output limits, which a self-test is held to as a run would be
+    command.add("-Dparasol.worker.max-output-files=" + config.maxOutputFiles());
+    command.add("-Dparasol.worker.max-output-bytes=" + config.maxOutputBytes().asLongValue());
     command.add("-jar");
     command.add(binary.jar().toString());
     command.addAll(args);

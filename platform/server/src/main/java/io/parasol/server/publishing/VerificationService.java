@@ -121,6 +121,11 @@ public class VerificationService {
                     0)),
             null);
       }
+      Optional<String> notAllowed = derivationRefusal(pluginId, base);
+      if (notAllowed.isPresent()) {
+        return new VerificationReport(
+            false, List.of(archive, new Check("dependencies", false, notAllowed.get(), 0)), null);
+      }
       baseJars.add(data.pluginJar(published.get().jarSha256).toAbsolutePath().toString());
       baseNames.add(base + " " + published.get().appVersion);
     }
@@ -191,6 +196,27 @@ public class VerificationService {
    * The newest published version of a base app; when a version of it is still being verified (the
    * bundled examples are verified side by side), waits for that verification to end.
    */
+  /** Why the uploading vendor may not build on {@code base}, if it may not (ADR 0009). */
+  private Optional<String> derivationRefusal(UUID pluginId, String base) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Plugin upload = Plugin.findById(pluginId);
+              AppOwner owner = AppOwner.findById(base);
+              if (upload == null || owner == null || owner.allowsDerivationBy(upload.vendorOrg)) {
+                return Optional.<String>empty();
+              }
+              return Optional.of(
+                  "this app builds on "
+                      + base
+                      + ", whose vendor "
+                      + owner.vendorOrg
+                      + " does not allow "
+                      + upload.vendorOrg
+                      + " to build on it; ask them to allow it");
+            });
+  }
+
   private Optional<Plugin> awaitPublished(String appId) throws InterruptedException {
     long end = System.nanoTime() + config.verifyTimeout().toNanos() * 2;
     while (true) {

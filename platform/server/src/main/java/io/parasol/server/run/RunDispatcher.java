@@ -431,6 +431,7 @@ public class RunDispatcher {
       return;
     }
     lastOrphanCheck = now;
+    adoptFromStoppedReplicas();
     List<String> alive = replicas.alive();
     QuarkusTransaction.requiringNew()
         .run(
@@ -747,7 +748,8 @@ public class RunDispatcher {
       int cores,
       Instant deadline,
       String cluster,
-      Instant scheduledAt) {}
+      Instant scheduledAt,
+      String dispatcher) {}
 
   /** On start: every run in flight, on every cluster. */
   void reconcileAll() {
@@ -801,9 +803,14 @@ public class RunDispatcher {
                                         (r.scheduledAt == null ? Instant.now() : r.scheduledAt)
                                             .plusSeconds(r.wallTimeSeconds),
                                         r.clusterName,
-                                        r.scheduledAt))
+                                        r.scheduledAt,
+                                        r.dispatcher))
                             .toList());
+    Set<String> alive = new HashSet<>(replicas.alive());
     for (InFlight run : inFlight) {
+      if (!claim(run, alive)) {
+        continue; // another live replica started it and watches it
+      }
       if (run.ref() == null) {
         if (cluster.isPresent()
             && run.scheduledAt() != null
@@ -832,6 +839,58 @@ public class RunDispatcher {
         // Unreachable now: the run stays as it is and is reconciled when the cluster answers.
         LOG.infof("run %s: cluster %s unreachable, reconciled later", run.id(), run.cluster());
       }
+    }
+  }
+
+  /**
+   * Whether this replica may reconcile a run in flight: one it submitted itself, or one whose
+   * replica has stopped beating (or that names none), taken over in one conditional update so that
+   * of two replicas only one adopts it. A live replica's runs are its own to watch.
+   */
+  private boolean claim(InFlight run, Set<String> alive) {
+    String me = replicas.id();
+    if (me.equals(run.dispatcher())) {
+      return true;
+    }
+    if (run.dispatcher() != null && alive.contains(run.dispatcher())) {
+      return false;
+    }
+    return QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    run.dispatcher() == null
+                        ? Run.update(
+                            "dispatcher = ?1 where id = ?2 and attempt = ?3 and dispatcher is null",
+                            me,
+                            run.id(),
+                            run.attempt())
+                        : Run.update(
+                            "dispatcher = ?1 where id = ?2 and attempt = ?3 and dispatcher = ?4",
+                            me,
+                            run.id(),
+                            run.attempt(),
+                            run.dispatcher()))
+        == 1;
+  }
+
+  /**
+   * Runs in flight whose replica stopped (a crash leaves its heartbeat fresh for a while, so the
+   * restart's own reconciliation may not see it dead yet): adopted once it is.
+   */
+  private void adoptFromStoppedReplicas() {
+    List<String> alive = replicas.alive();
+    boolean orphaned =
+        QuarkusTransaction.requiringNew()
+                .call(
+                    () ->
+                        Run.count(
+                            "state in ?1 and dispatcher is not null and dispatcher not in ?2 and"
+                                + " (jobRef is not null or workerPid is not null)",
+                            List.of(RunState.SCHEDULED, RunState.RUNNING),
+                            alive.isEmpty() ? List.of(replicas.id()) : alive))
+            > 0;
+    if (orphaned) {
+      reconcile(Optional.empty(), "its server replica stopped");
     }
   }
 

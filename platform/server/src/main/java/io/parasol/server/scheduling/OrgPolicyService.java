@@ -78,6 +78,7 @@ public class OrgPolicyService {
     if (!caller.canSee(org)) {
       throw ProblemException.notFound("organisation " + org);
     }
+    audit.recordAdminRead(caller, "policy", org, org);
     OrgPolicy p = OrgPolicy.findById(org);
     return p == null
         ? new PolicyView(org, List.of(), null, null, null, RunPriority.NORMAL.id(), null, null)

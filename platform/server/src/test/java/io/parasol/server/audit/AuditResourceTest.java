@@ -61,6 +61,41 @@ class AuditResourceTest {
   }
 
   @Test
+  void anAdminsReadsOfAnotherOrgsMoneyAndPoliciesAreRecorded() {
+    Instant before = Instant.now();
+    as("admin").get("/api/v1/accounts/acme").then().statusCode(200);
+    as("admin").get("/api/v1/accounts/acme/ledger").then().statusCode(200);
+    as("admin").get("/api/v1/accounts/acme/invoices/2026-01").then().statusCode(200);
+    as("admin").get("/api/v1/usage/acme?period=2026-01").then().statusCode(200);
+    as("admin").get("/api/v1/orgs/acme/policy").then().statusCode(200);
+    as("admin").get("/api/v1/vendors/thermosoft/statements/2026-01").then().statusCode(200);
+    as("admin").get("/api/v1/subscriptions?org=acme").then().statusCode(200);
+    as("alice").get("/api/v1/accounts/acme").then().statusCode(200);
+    for (String action :
+        new String[] {
+          "account.read",
+          "ledger.read",
+          "invoice.read",
+          "usage.read",
+          "policy.read",
+          "statement.read",
+          "subscription.read"
+        }) {
+      as("admin")
+          .get("/api/v1/audit?action=" + action + "&since=" + before)
+          .then()
+          .statusCode(200)
+          .body("items.size()", org.hamcrest.Matchers.greaterThan(0))
+          .body("items.actor", everyItem(equalTo("admin")));
+    }
+    // an engineer's read of their own org is not an admin read of another's
+    as("admin")
+        .get("/api/v1/audit?action=account.read&actor=alice&since=" + before)
+        .then()
+        .body("items.size()", equalTo(0));
+  }
+
+  @Test
   void onlyAdminsReadTheLogAndFiltersAreChecked() {
     as("alice").get("/api/v1/audit").then().statusCode(403);
     as("ivy").get("/api/v1/audit").then().statusCode(403);

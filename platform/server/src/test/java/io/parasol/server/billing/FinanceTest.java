@@ -32,6 +32,8 @@ class FinanceTest {
   @Inject BillingService billing;
 
   static synchronized void prices() {
+    io.parasol.server.Fixtures.billedPartitions("p-a", "p-b");
+    io.parasol.server.Fixtures.appOwned("finance-app-2", "fin-vendor-2");
     for (String partition : List.of("p-a", "p-b")) {
       int status =
           as("admin")

@@ -40,7 +40,7 @@ class BodyLimitFilterTest {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    return send(request, body);
+    return http.send(request, body);
   }
 
   @Test
@@ -77,16 +77,23 @@ class BodyLimitFilterTest {
   }
 
   @Test
-  void aChunkedUploadNeedsALength() throws Exception {
+  void aChunkedUploadOverItsLimitIs413AndIsNotReadToTheEnd() throws Exception {
+    AtomicLong sent = new AtomicLong();
     HttpResponse<String> response =
         send(
-            chunked("/api/v1/files", new AtomicLong())
-                .header("Authorization", basic("alice"))
+            chunked(
+                    "/api/v1/plugins",
+                    sent,
+                    "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jar\"\r\n"
+                        + "Content-Type: application/java-archive\r\n\r\n")
+                .header("Authorization", basic("victor"))
                 .header("Content-Type", "multipart/form-data; boundary=x")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertEquals(411, response.statusCode());
+    assertEquals(413, response.statusCode());
     assertEquals(Problem.MEDIA_TYPE, response.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(response.body().contains("the plugin is larger than the limit"), response.body());
+    assertTrue(sent.get() < OVERSIZE, "the server read the whole body: " + sent.get());
   }
 
   @Test
@@ -186,9 +193,19 @@ class BodyLimitFilterTest {
   }
 
   private HttpRequest.Builder chunked(String path, AtomicLong sent) {
+    return chunked(path, sent, "");
+  }
+
+  /** A POST of {@code prefix}, then bytes up to {@link #OVERSIZE}, without a Content-Length. */
+  private HttpRequest.Builder chunked(String path, AtomicLong sent, String prefix) {
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Endless(sent, OVERSIZE)));
+        .POST(
+            HttpRequest.BodyPublishers.ofInputStream(
+                () ->
+                    new java.io.SequenceInputStream(
+                        new java.io.ByteArrayInputStream(prefix.getBytes(StandardCharsets.UTF_8)),
+                        new Endless(sent, OVERSIZE))));
   }
 
   private static String basic(String user) {

@@ -174,6 +174,50 @@ class HostilePluginTest {
         .body("errors[0].field", org.hamcrest.Matchers.equalTo("inputs.label"));
   }
 
+  @Test
+  void aVendorBuildsOnAnotherVendorsAppOnlyWhenAllowed() throws IOException {
+    io.parasol.server.Fixtures.heatTransferPublished();
+    Path derived =
+        PluginJars.variant(
+            tmp, "ok", "5.0.0", Map.of("Plugin-Dependencies", "heat-transfer@>=1.0.0"));
+    try {
+      as("ivy")
+          .contentType("application/json")
+          .body(Map.of("policy", "NONE"))
+          .put("/api/v1/apps/heat-transfer/derivation")
+          .then()
+          .statusCode(200);
+      assertFails(derived, "dependencies", "whose vendor thermosoft does not allow fluidworks");
+      as("victor")
+          .contentType("application/json")
+          .body(Map.of("policy", "ANYONE"))
+          .put("/api/v1/apps/heat-transfer/derivation")
+          .then()
+          .statusCode(404);
+      as("ivy")
+          .contentType("application/json")
+          .body(Map.of("policy", "VENDORS", "vendors", List.of("fluidworks")))
+          .put("/api/v1/apps/heat-transfer/derivation")
+          .then()
+          .statusCode(200)
+          .body("vendors", org.hamcrest.Matchers.contains("fluidworks"));
+      String id =
+          Api.upload(
+              "victor",
+              PluginJars.variant(
+                      tmp, "ok", "5.0.1", Map.of("Plugin-Dependencies", "heat-transfer@>=1.0.0"))
+                  .toFile());
+      assertEquals("VERIFIED", Api.awaitVerified("victor", id).getString("status"));
+    } finally {
+      as("ivy")
+          .contentType("application/json")
+          .body(Map.of("policy", "NONE"))
+          .put("/api/v1/apps/heat-transfer/derivation")
+          .then()
+          .statusCode(200);
+    }
+  }
+
   private static void assertFails(Path jar, String check, String message) {
     String id = Api.upload("victor", jar.toFile());
     JsonPath plugin = Api.awaitVerified("victor", id);
