@@ -127,6 +127,7 @@ public class BodyLimitFilter {
         .order(-99)
         .handler(
             ctx -> {
+              ctx.put(DECODED, Boolean.TRUE);
               Buffer body = ctx.body() == null ? null : ctx.body().buffer();
               String type = ctx.request().getHeader("Content-Type");
               Optional<String> field =
@@ -167,6 +168,33 @@ public class BodyLimitFilter {
         .setBodyLimit(limit)
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true);
+  }
+
+  /** How much of a refused body is read and dropped before its connection is closed. */
+  static final long LINGER_BYTES = 8L * 1024 * 1024;
+
+  /**
+   * Reads and drops what a refused client is still sending, up to {@link #LINGER_BYTES}, so that a
+   * client that writes its whole body before it reads (most do) gets to read the answer; past that,
+   * or when the body has ended, the connection is closed.
+   */
+  private static void linger(RoutingContext ctx) {
+    var request = ctx.request();
+    if (request.isEnded()) {
+      request.connection().close();
+      return;
+    }
+    long[] dropped = {0};
+    request.handler(
+        chunk -> {
+          dropped[0] += chunk.length();
+          if (dropped[0] > LINGER_BYTES) {
+            request.connection().close();
+          }
+        });
+    request.endHandler(v -> request.connection().close());
+    request.exceptionHandler(e -> request.connection().close());
+    request.resume();
   }
 
   private static Optional<UUID> workerReport(HttpMethod method, String path) {
@@ -218,8 +246,40 @@ public class BodyLimitFilter {
     } else {
       ctx.put(LIMIT, new Limit(what, advertised));
       decoder.handle(ctx);
+      watchForTruncation(ctx);
     }
   }
+
+  /**
+   * A multipart body whose bytes all arrived but whose last part never ended (no closing boundary)
+   * leaves the decoder waiting for ever: once the request has ended and the decoder has not handed
+   * it on within a grace period, the client is told its body was cut short.
+   */
+  private static void watchForTruncation(RoutingContext ctx) {
+    long[] endedAt = {0};
+    ctx.vertx()
+        .setPeriodic(
+            250,
+            timer -> {
+              if (ctx.get(DECODED) != null || ctx.response().ended() || ctx.response().closed()) {
+                ctx.vertx().cancelTimer(timer);
+              } else if (ctx.request().isEnded()) {
+                if (endedAt[0] == 0) {
+                  endedAt[0] = System.nanoTime();
+                } else if (System.nanoTime() - endedAt[0] > 1_000_000_000L) {
+                  ctx.vertx().cancelTimer(timer);
+                  refuse(
+                      ctx,
+                      400,
+                      "Bad Request",
+                      "the multipart body ended before its closing boundary: the upload was cut"
+                          + " short; send it again");
+                }
+              }
+            });
+  }
+
+  private static final String DECODED = "parasol.body-decoded";
 
   /** What the body read for a request is, and its limit, for the answer when it is passed. */
   private record Limit(String what, long bytes) {}
@@ -233,8 +293,8 @@ public class BodyLimitFilter {
   }
 
   /**
-   * Answers a problem and closes the connection once it is written, so that a client still sending
-   * a body it was refused stops using the server's bandwidth and memory.
+   * Answers a problem, then closes the connection (see {@link #linger}), so that a client still
+   * sending a body it was refused stops using the server's bandwidth and memory.
    */
   private static void refuse(RoutingContext ctx, int status, String title, String detail) {
     refuse(ctx, status, title, detail, null);
@@ -276,8 +336,7 @@ public class BodyLimitFilter {
     if (status == 503) {
       ctx.response().putHeader("Retry-After", "1");
     }
-    ctx.response()
-        .end(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)))
-        .onComplete(done -> ctx.request().connection().close());
+    ctx.response().end(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+    linger(ctx);
   }
 }

@@ -135,6 +135,26 @@ class BodyLimitFilterTest {
   }
 
   @Test
+  void aTruncatedMultipartBodyIs400AndStoresNothing() {
+    long before =
+        as("alice").get("/api/v1/files").then().extract().jsonPath().getList("items").size();
+    for (String path : new String[] {"/api/v1/files", "/api/v1/plugins"}) {
+      as(path.endsWith("files") ? "alice" : "victor")
+          .contentType("multipart/form-data; boundary=fz")
+          .body(
+              "--fz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nabc"
+                  .getBytes(StandardCharsets.UTF_8))
+          .post(path)
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+    long after =
+        as("alice").get("/api/v1/files").then().extract().jsonPath().getList("items").size();
+    assertEquals(before, after);
+  }
+
+  @Test
   void nulInThePathTheQueryOrAJsonTextIs400NamingTheField() {
     as("alice")
         .urlEncodingEnabled(false)
