@@ -38,9 +38,12 @@ public class SubscriptionService {
 
   private final javax.sql.DataSource dataSource;
 
-  SubscriptionService(AuditService audit, javax.sql.DataSource dataSource) {
+  private final PricedThings priced;
+
+  SubscriptionService(AuditService audit, javax.sql.DataSource dataSource, PricedThings priced) {
     this.audit = audit;
     this.dataSource = dataSource;
+    this.priced = priced;
   }
 
   /**
@@ -82,6 +85,9 @@ public class SubscriptionService {
       throw ProblemException.forbidden("only admins sell subscriptions");
     }
     check(in);
+    if (!priced.isPartition(in.partition())) {
+      throw ProblemException.invalid("partition", "names no partition: " + in.partition());
+    }
     if (key != null && !key.matches("[\\x21-\\x7E]{1,200}")) {
       throw ProblemException.invalid(
           "Idempotency-Key", "must be 1 to 200 visible ASCII characters");
@@ -332,6 +338,12 @@ public class SubscriptionService {
   private static void check(SubscriptionView in) {
     if (in == null || in.org() == null || in.partition() == null || in.billing() == null) {
       throw ProblemException.invalid("org", "org, partition and billing are required");
+    }
+    for (String[] f : new String[][] {{"org", in.org()}, {"partition", in.partition()}}) {
+      if (!f[1].matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+        throw ProblemException.invalid(
+            f[0], "must be 1 to 63 lower-case letters, digits and '-', starting and ending alike");
+      }
     }
     if (in.cores() < 1 || in.cores() > 100_000) {
       throw ProblemException.invalid("cores", "must be between 1 and 100000");

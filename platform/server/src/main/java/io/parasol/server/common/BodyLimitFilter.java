@@ -170,13 +170,23 @@ public class BodyLimitFilter {
         .setMergeFormAttributes(true);
   }
 
-  /** How much of a refused body is read and dropped before its connection is closed. */
+  /**
+   * How much more of a refused body is read and dropped, at most, before the connection closes:
+   * what is left of a declared length up to 8 MiB (the client is about to finish), or 2 MiB of a
+   * body without one (as Tomcat's {@code maxSwallowSize}).
+   */
   static final long LINGER_BYTES = 8L * 1024 * 1024;
 
+  static final long LINGER_CHUNKED_BYTES = 2L * 1024 * 1024;
+
+  /** How long, at most, a refused body is read and dropped before the connection closes. */
+  static final long LINGER_MILLIS = 2_000;
+
   /**
-   * Reads and drops what a refused client is still sending, up to {@link #LINGER_BYTES}, so that a
-   * client that writes its whole body before it reads (most do) gets to read the answer; past that,
-   * or when the body has ended, the connection is closed.
+   * Reads and drops what a refused client is still sending, for at most {@link #LINGER_BYTES} (or
+   * {@link #LINGER_CHUNKED_BYTES}) and {@link #LINGER_MILLIS} (a lingering close, as web servers
+   * do): a client that writes its body before it reads (most do) still reads the answer, which a
+   * reset would have thrown away; past that, or when the body has ended, the connection is closed.
    */
   private static void linger(RoutingContext ctx) {
     var request = ctx.request();
@@ -184,15 +194,27 @@ public class BodyLimitFilter {
       request.connection().close();
       return;
     }
+    long declared = declared(ctx);
+    if (declared >= 0 && declared - request.bytesRead() > LINGER_BYTES) {
+      request.connection().close(); // it would not finish sending in the time it is given
+      return;
+    }
+    long budget = declared >= 0 ? LINGER_BYTES : LINGER_CHUNKED_BYTES;
     long[] dropped = {0};
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> request.connection().close());
     request.handler(
         chunk -> {
           dropped[0] += chunk.length();
-          if (dropped[0] > LINGER_BYTES) {
+          if (dropped[0] > budget) {
+            ctx.vertx().cancelTimer(timer);
             request.connection().close();
           }
         });
-    request.endHandler(v -> request.connection().close());
+    request.endHandler(
+        v -> {
+          ctx.vertx().cancelTimer(timer);
+          request.connection().close();
+        });
     request.exceptionHandler(e -> request.connection().close());
     request.resume();
   }

@@ -122,7 +122,7 @@ public class SandboxedWorker {
       }
       long size = Files.size(consoleFile);
       try (var channel = Files.newByteChannel(consoleFile)) {
-        long from = Math.max(0, size - maxChars * 2L);
+        long from = Math.max(0, size - Math.max(65_536L, maxChars * 2L));
         channel.position(from);
         var buffer = java.nio.ByteBuffer.allocate((int) (size - from));
         while (buffer.hasRemaining() && channel.read(buffer) > 0) {
@@ -137,12 +137,58 @@ public class SandboxedWorker {
             kept.append(line.strip()).append('\n');
           }
         }
-        String result = kept.toString().strip();
-        return result.length() <= maxChars ? result : result.substring(result.length() - maxChars);
+        String result = summary(kept.toString().strip());
+        return result.length() <= maxChars ? result : result.substring(0, maxChars - 1) + "\u2026";
       }
     } catch (IOException e) {
       return "";
     }
+  }
+
+  private static final java.util.regex.Pattern FRAME =
+      java.util.regex.Pattern.compile("^(at |\\.\\.\\. \\d+ (more|common frames omitted))");
+
+  private static final java.util.regex.Pattern THROWABLE =
+      java.util.regex.Pattern.compile(
+          "^(?:Exception in thread \"[^\"]*\" )?(?:Caused by: )?((?:[a-zA-Z_$][\\w$]*\\.)*"
+              + "([A-Z][\\w$]*(?:Exception|Error)))(:.*)?$");
+
+  private static final java.util.regex.Pattern PATH =
+      java.util.regex.Pattern.compile("(?<![\\w.:])/(?:[\\w.@+=-]+/)+[\\w.@+=-]*");
+
+  /**
+   * What a console says, for the person reading a run's or a verification's reason: the root cause
+   * first, in one sentence (the last {@code Caused by}, or the exception that was thrown), then the
+   * last lines without stack frames, with no path of the server's file system in it (the full
+   * console is the admins', in the data directory and the server log).
+   */
+  static String summary(String console) {
+    String root = null;
+    List<String> lines = new ArrayList<>();
+    for (String line : console.split("\n")) {
+      String l = line.strip();
+      if (l.isEmpty() || FRAME.matcher(l).find()) {
+        continue;
+      }
+      java.util.regex.Matcher m = THROWABLE.matcher(l);
+      if (m.matches()) {
+        String cause = m.group(2) + (m.group(3) == null ? "" : m.group(3));
+        if (root == null || l.startsWith("Caused by: ")) {
+          root = cause;
+        }
+        continue;
+      }
+      lines.add(l);
+    }
+    StringBuilder out = new StringBuilder();
+    if (root != null) {
+      out.append("root cause: ").append(root.strip());
+    }
+    int from = Math.max(0, lines.size() - 5);
+    for (String l : lines.subList(from, lines.size())) {
+      out.append(out.length() == 0 ? "" : " | ").append(l);
+    }
+    return PATH.matcher(out.toString()).replaceAll("[path]");
   }
 
   private String javaExecutable() {

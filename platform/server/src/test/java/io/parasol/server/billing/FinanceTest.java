@@ -220,6 +220,7 @@ class FinanceTest {
     // A retried creation with its key charges once.
     account("sub-g", "PREPAID", 0);
     topUp("sub-g", 100);
+    io.parasol.server.Fixtures.billedPartitions("p-a", "p-b");
     for (int i = 0; i < 2; i++) {
       as("admin")
           .header("Idempotency-Key", "sub-g-once")
@@ -386,6 +387,7 @@ class FinanceTest {
 
   static io.restassured.response.Response subscribe(
       String org, String partition, String from, String to, int price, String billing) {
+    io.parasol.server.Fixtures.billedPartitions("p-a", "p-b");
     return as("admin")
         .contentType("application/json")
         .body(
