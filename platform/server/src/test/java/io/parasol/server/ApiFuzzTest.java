@@ -100,16 +100,7 @@ class ApiFuzzTest {
             try {
               r = send(user, method, attempt);
             } catch (Exception e) {
-              failures.add(
-                  (user.isEmpty() ? "anonymous" : user)
-                      + " "
-                      + method
-                      + " "
-                      + preview(attempt.path())
-                      + " ("
-                      + attempt.what()
-                      + ") -> no answer: "
-                      + e);
+              failures.add(where(user, method, attempt) + "no answer: " + e);
               continue;
             }
             check(failures, user, method, attempt, r);
@@ -312,16 +303,7 @@ class ApiFuzzTest {
   private static void check(
       List<String> failures, String user, String method, Attempt a, Response r) {
     int status = r.statusCode();
-    String where =
-        (user.isEmpty() ? "anonymous" : user)
-            + " "
-            + method
-            + " "
-            + preview(a.path())
-            + " ("
-            + a.what()
-            + ") -> "
-            + status;
+    String where = where(user, method, a) + status;
     String body = r.asString();
     if (status >= 500) {
       failures.add(where + ": " + preview(body));
@@ -337,6 +319,17 @@ class ApiFuzzTest {
         failures.add(where + ": shows internals: " + preview(body));
       }
     }
+  }
+
+  private static String where(String user, String method, Attempt a) {
+    return (user.isEmpty() ? "anonymous" : user)
+        + " "
+        + method
+        + " "
+        + preview(a.path())
+        + " ("
+        + a.what()
+        + ") -> ";
   }
 
   private static String json(Object value) {

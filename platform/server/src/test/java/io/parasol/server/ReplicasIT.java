@@ -245,4 +245,44 @@ class ReplicasIT {
     RestAssured.port = PORT_B;
     assertBilledOnce(ids);
   }
+
+  @Test
+  @Order(5)
+  void aRestartingReplicaAdoptsOnlyItsOwnOrAStoppedReplicasWorkers() throws Exception {
+    a = replica(PORT_A, "a3");
+    Map<String, Object> sleep4 =
+        Map.of(
+            "appId",
+            "misbehaving-app",
+            "version",
+            "1.0.0",
+            "inputs",
+            Map.of("behaviour", "sleep", "seconds", 4));
+    List<String> ids = launchThroughBoth(8, sleep4);
+    Thread.sleep(1500);
+    PackagedServer.kill(a, false); // kill -9: its heartbeat stays fresh for a while
+    a = replica(PORT_A, "a4");
+    RestAssured.port = PORT_B;
+    assertBilledOnce(ids);
+    // a replica is its host and port: the restarted A is A again
+    String restarted = target("select id from server_replica where id like '%:" + PORT_A + "'");
+    String log = java.nio.file.Files.readString(Path.of("target/replicas-it-a4.log"));
+    for (String id : ids) {
+      String dispatcher = target("select dispatcher from run where id = '" + id + "'");
+      boolean adopted =
+          log.lines().anyMatch(l -> l.contains("adopted worker pid") && l.contains("of run " + id));
+      if (adopted && !restarted.equals(dispatcher)) {
+        org.junit.jupiter.api.Assertions.fail(
+            "the restarted replica adopted run " + id + " of live replica " + dispatcher);
+      }
+    }
+  }
+
+  private static String target(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(URL, "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    }
+  }
 }

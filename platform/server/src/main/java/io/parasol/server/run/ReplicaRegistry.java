@@ -7,7 +7,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The server replicas sharing one database: each beats its heart in {@code server_replica}, so the
@@ -19,7 +18,18 @@ public class ReplicaRegistry {
   /** A replica silent this long is dead. */
   static final Duration DEAD_AFTER = Duration.ofSeconds(15);
 
-  private final String id = host() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  /**
+   * The replica's identity: its host and HTTP port, the same across its restarts, so that a
+   * restarted replica knows its own runs at once (and adopts them), while a sibling on the same
+   * host, on another port, keeps its own. Replicas on other hosts differ by host name.
+   */
+  private final String id =
+      host()
+          + ":"
+          + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+              .getOptionalValue("quarkus.http.port", Integer.class)
+              .orElse(8080);
+
   private volatile Instant lastBeat = Instant.EPOCH;
 
   /** This replica's id. */

@@ -181,23 +181,10 @@ class HostilePluginTest {
         PluginJars.variant(
             tmp, "ok", "5.0.0", Map.of("Plugin-Dependencies", "heat-transfer@>=1.0.0"));
     try {
-      as("ivy")
-          .contentType("application/json")
-          .body(Map.of("policy", "NONE"))
-          .put("/api/v1/apps/heat-transfer/derivation")
-          .then()
-          .statusCode(200);
+      derivation("ivy", Map.of("policy", "NONE")).then().statusCode(200);
       assertFails(derived, "dependencies", "whose vendor thermosoft does not allow fluidworks");
-      as("victor")
-          .contentType("application/json")
-          .body(Map.of("policy", "ANYONE"))
-          .put("/api/v1/apps/heat-transfer/derivation")
-          .then()
-          .statusCode(404);
-      as("ivy")
-          .contentType("application/json")
-          .body(Map.of("policy", "VENDORS", "vendors", List.of("fluidworks")))
-          .put("/api/v1/apps/heat-transfer/derivation")
+      derivation("victor", Map.of("policy", "ANYONE")).then().statusCode(404);
+      derivation("ivy", Map.of("policy", "VENDORS", "vendors", List.of("fluidworks")))
           .then()
           .statusCode(200)
           .body("vendors", org.hamcrest.Matchers.contains("fluidworks"));
@@ -209,13 +196,15 @@ class HostilePluginTest {
                   .toFile());
       assertEquals("VERIFIED", Api.awaitVerified("victor", id).getString("status"));
     } finally {
-      as("ivy")
-          .contentType("application/json")
-          .body(Map.of("policy", "NONE"))
-          .put("/api/v1/apps/heat-transfer/derivation")
-          .then()
-          .statusCode(200);
+      derivation("ivy", Map.of("policy", "NONE")).then().statusCode(200);
     }
+  }
+
+  private static io.restassured.response.Response derivation(String user, Map<String, ?> rule) {
+    return as(user)
+        .contentType("application/json")
+        .body(rule)
+        .put("/api/v1/apps/heat-transfer/derivation");
   }
 
   private static void assertFails(Path jar, String check, String message) {
