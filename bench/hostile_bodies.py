@@ -224,7 +224,7 @@ def main():
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
     # status 0: the connection closed before the client read an answer (the server closes a
-    # refused connection after a lingering read of at most 2 MiB or 2 s): counted, not a failure
+    # refused connection after a lingering read of at most 8 MiB or 2 s): counted, not a failure
     bad = any(s >= 500 for s in stats.statuses) or not any(s for s in stats.statuses)
     bad = bad or result["probe_health"]["failed"] > 0 or result["probe_apps"]["failed"] > 0
     sys.exit(1 if bad else 0)
