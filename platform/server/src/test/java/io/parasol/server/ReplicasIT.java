@@ -47,14 +47,18 @@ class ReplicasIT {
   static final int PORT_B = 18_292;
 
   /** A launch whose solver sleeps 2 s: long enough to be in flight when a replica stops. */
-  static final Map<String, Object> SLEEP_2S =
-      Map.of(
-          "appId",
-          "misbehaving-app",
-          "version",
-          "1.0.0",
-          "inputs",
-          Map.of("behaviour", "sleep", "seconds", 2));
+  static final Map<String, Object> SLEEP_2S = sleeping(2);
+
+  /** A launch of the test plugin whose solver sleeps {@code seconds}. */
+  static Map<String, Object> sleeping(int seconds) {
+    return Map.of(
+        "appId",
+        "misbehaving-app",
+        "version",
+        "1.0.0",
+        "inputs",
+        Map.of("behaviour", "sleep", "seconds", seconds));
+  }
 
   static Process a;
   static Process b;
@@ -250,15 +254,7 @@ class ReplicasIT {
   @Order(5)
   void aRestartingReplicaAdoptsOnlyItsOwnOrAStoppedReplicasWorkers() throws Exception {
     a = replica(PORT_A, "a3");
-    Map<String, Object> sleep4 =
-        Map.of(
-            "appId",
-            "misbehaving-app",
-            "version",
-            "1.0.0",
-            "inputs",
-            Map.of("behaviour", "sleep", "seconds", 4));
-    List<String> ids = launchThroughBoth(8, sleep4);
+    List<String> ids = launchThroughBoth(8, sleeping(4));
     Thread.sleep(1500);
     PackagedServer.kill(a, false); // kill -9: its heartbeat stays fresh for a while
     a = replica(PORT_A, "a4");

@@ -34,9 +34,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class FinanceService {
 
-  private static final java.util.regex.Pattern NAME =
-      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-
   private static final Pattern MONTH = Pattern.compile("(\\d{4})-(0[1-9]|1[0-2])");
   private static final Pattern QUARTER = Pattern.compile("(\\d{4})-Q([1-4])");
   static final BigDecimal ZERO = BigDecimal.ZERO.setScale(Ledger.SCALE);
@@ -475,10 +472,10 @@ public class FinanceService {
           "is required for " + in.kind());
     }
     String where = in.kind() == CostEntry.Kind.IDC_RENT ? in.site() : in.partition();
-    if (!NAME.matcher(where).matches()) {
+    if (!io.parasol.server.common.Names.isName(where)) {
       throw ProblemException.invalid(
           in.kind() == CostEntry.Kind.IDC_RENT ? "site" : "partition",
-          "must be 1 to 63 lower-case letters, digits and '-', starting and ending alike");
+          io.parasol.server.common.Names.RULE);
     }
     if (in.amount() == null
         || in.amount().signum() < 0

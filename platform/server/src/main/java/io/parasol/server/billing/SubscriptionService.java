@@ -340,9 +340,8 @@ public class SubscriptionService {
       throw ProblemException.invalid("org", "org, partition and billing are required");
     }
     for (String[] f : new String[][] {{"org", in.org()}, {"partition", in.partition()}}) {
-      if (!f[1].matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-        throw ProblemException.invalid(
-            f[0], "must be 1 to 63 lower-case letters, digits and '-', starting and ending alike");
+      if (!io.parasol.server.common.Names.isName(f[1])) {
+        throw ProblemException.invalid(f[0], io.parasol.server.common.Names.RULE);
       }
     }
     if (in.cores() < 1 || in.cores() > 100_000) {

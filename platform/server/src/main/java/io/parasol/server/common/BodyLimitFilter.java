@@ -93,7 +93,10 @@ public class BodyLimitFilter {
                   ctx.request().pause(); // not a byte of the body is taken before the check
                   ctx.vertx()
                       .<Boolean>executeBlocking(
-                          () -> monitoring.acceptsWorkerToken(reportingRun.get(), bearer(token)),
+                          () ->
+                              monitoring.acceptsWorkerToken(
+                                  reportingRun.get(),
+                                  io.parasol.server.run.WorkerCallbackResource.bearer(token)),
                           false)
                       .onComplete(
                           accepted -> {
@@ -234,13 +237,6 @@ public class BodyLimitFilter {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  private static String bearer(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    return authorization.substring(7).trim();
   }
 
   /** Whether the request says it carries a body (a length above zero, or a transfer coding). */

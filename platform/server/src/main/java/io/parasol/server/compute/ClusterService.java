@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ClusterService {
 
-  static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  static final Pattern NAME = io.parasol.server.common.Names.PATTERN;
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   private static final Pattern LABEL_VALUE =
       Pattern.compile("([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?");
@@ -671,10 +671,7 @@ public class ClusterService {
 
   private static void checkName(List<FieldProblem> problems, String field, String value) {
     if (value == null || !NAME.matcher(value).matches()) {
-      problems.add(
-          new FieldProblem(
-              field,
-              "must be 1 to 63 lower-case letters, digits and '-', starting and ending alike"));
+      problems.add(new FieldProblem(field, io.parasol.server.common.Names.RULE));
     }
   }
 

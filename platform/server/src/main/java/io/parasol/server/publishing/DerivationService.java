@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Who may build derived apps on an app: the owning vendor decides (ADR 0009). Verification of a
@@ -19,8 +18,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class DerivationService {
-
-  private static final Pattern ORG = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   /** The most vendors an app may name. */
   static final int MAX_VENDORS = 100;
@@ -76,7 +73,7 @@ public class DerivationService {
     }
     for (int i = 0; i < given.size(); i++) {
       String v = given.get(i);
-      if (v == null || !ORG.matcher(v).matches()) {
+      if (!io.parasol.server.common.Names.isName(v)) {
         throw ProblemException.invalid("vendors[" + i + "]", "must be an organisation id");
       }
       vendors.add(v);

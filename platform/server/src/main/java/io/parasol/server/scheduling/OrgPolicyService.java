@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class OrgPolicyService {
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern NAME = io.parasol.server.common.Names.PATTERN;
 
   /**
    * An org's policy as the API shows it.
