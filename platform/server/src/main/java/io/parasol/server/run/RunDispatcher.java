@@ -753,14 +753,14 @@ public class RunDispatcher {
 
   /** On start: every run in flight, on every cluster. */
   void reconcileAll() {
-    reconcile(Optional.empty(), "the server restarted");
+    reconcile(Optional.empty(), "the server restarted", run -> true);
   }
 
   /**
    * A cluster answers again (or still does): settle or resubmit its runs that ended or vanished.
    */
   public void reconcileCluster(String cluster) {
-    reconcile(Optional.of(cluster), "its cluster lost it");
+    reconcile(Optional.of(cluster), "its cluster lost it", run -> true);
   }
 
   /** The job references of the runs in flight on a cluster. */
@@ -778,7 +778,8 @@ public class RunDispatcher {
                         .toList()));
   }
 
-  private void reconcile(Optional<String> cluster, String why) {
+  private void reconcile(
+      Optional<String> cluster, String why, java.util.function.Predicate<InFlight> which) {
     List<InFlight> inFlight =
         QuarkusTransaction.requiringNew()
             .call(
@@ -808,7 +809,7 @@ public class RunDispatcher {
                             .toList());
     Set<String> alive = new HashSet<>(replicas.alive());
     for (InFlight run : inFlight) {
-      if (!claim(run, alive)) {
+      if (!which.test(run) || !claim(run, alive)) {
         continue; // another live replica started it and watches it
       }
       if (run.ref() == null) {
@@ -878,7 +879,11 @@ public class RunDispatcher {
    * restart's own reconciliation may not see it dead yet): adopted once it is.
    */
   private void adoptFromStoppedReplicas() {
-    List<String> alive = replicas.alive();
+    String me = replicas.id();
+    List<String> alive = new ArrayList<>(replicas.alive());
+    if (!alive.contains(me)) {
+      alive.add(me); // this replica is alive whatever its last heartbeat says
+    }
     boolean orphaned =
         QuarkusTransaction.requiringNew()
                 .call(
@@ -887,10 +892,16 @@ public class RunDispatcher {
                             "state in ?1 and dispatcher is not null and dispatcher not in ?2 and"
                                 + " (jobRef is not null or workerPid is not null)",
                             List.of(RunState.SCHEDULED, RunState.RUNNING),
-                            alive.isEmpty() ? List.of(replicas.id()) : alive))
+                            alive))
             > 0;
     if (orphaned) {
-      reconcile(Optional.empty(), "its server replica stopped");
+      // only the stopped replicas' runs whose job is known: this replica's own runs are watched
+      // already, and a submission that never recorded its job is recoverOrphans' to queue again
+      reconcile(
+          Optional.empty(),
+          "its server replica stopped",
+          run ->
+              run.ref() != null && run.dispatcher() != null && !alive.contains(run.dispatcher()));
     }
   }
 
