@@ -134,6 +134,23 @@ class ReplicasIT {
     }
   }
 
+  /**
+   * Sets acme's policy through both replicas: each keeps the policies it read for a moment and
+   * forgets one only when it is changed through it, so a change made through A alone leaves B
+   * dispatching under the old one for that moment.
+   */
+  private static void policy(Map<String, Object> policy) {
+    for (int port : new int[] {PORT_A, PORT_B}) {
+      Api.as("admin")
+          .port(port)
+          .contentType("application/json")
+          .body(policy)
+          .put("/api/v1/orgs/acme/policy")
+          .then()
+          .statusCode(200);
+    }
+  }
+
   private static long count(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection(URL, "postgres", "");
         Statement s = c.createStatement();
@@ -187,12 +204,7 @@ class ReplicasIT {
   void aRunClaimedByAReplicaThatDiedBeforeSubmittingItIsQueuedAgainAndFinishes() throws Exception {
     // hold alice's runs back with a quota, and turn a waiting one into what a replica killed
     // between claiming and submitting leaves behind: SCHEDULED, no job, a replica gone silent
-    Api.as("admin")
-        .contentType("application/json")
-        .body(Map.of("maxCores", 1))
-        .put("/api/v1/orgs/acme/policy")
-        .then()
-        .statusCode(200);
+    policy(Map.of("maxCores", 1));
     String sleeper = Api.misbehave("sleep", Map.of("seconds", 3));
     Api.awaitState("alice", sleeper, "RUNNING");
     String id = Api.launch("alice", Api.TRIVIAL_HEAT);
@@ -206,12 +218,7 @@ class ReplicasIT {
                   + "' and state = 'QUEUED'");
       assertEquals(1, changed, "the run should still have been waiting");
     }
-    Api.as("admin")
-        .contentType("application/json")
-        .body(Map.of())
-        .put("/api/v1/orgs/acme/policy")
-        .then()
-        .statusCode(200);
+    policy(Map.of());
     JsonPath run = Api.awaitEnd("alice", id);
     assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
     assertEquals(1, run.getInt("attempt"));
