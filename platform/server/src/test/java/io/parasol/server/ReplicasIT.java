@@ -262,7 +262,7 @@ class ReplicasIT {
   void aRestartingReplicaAdoptsOnlyItsOwnOrAStoppedReplicasWorkers() throws Exception {
     a = replica(PORT_A, "a3");
     List<String> ids = launchThroughBoth(8, sleeping(4));
-    Thread.sleep(1500);
+    Api.awaitState("alice", ids.get(0), "RUNNING"); // work in flight when A dies
     PackagedServer.kill(a, false); // kill -9: its heartbeat stays fresh for a while
     a = replica(PORT_A, "a4");
     RestAssured.port = PORT_B;
