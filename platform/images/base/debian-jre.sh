@@ -3,7 +3,7 @@
 # cannot pull one from a registry: Debian 12 (minbase) with OpenJDK 17's headless runtime, as a
 # single-layer image archive in the `docker save` format that Jib reads as `tar://FILE`.
 #
-#   platform/images/base/debian-jre.sh /var/cache/parasol/debian-jre17.tar
+#   platform/images/base/debian-jre.sh /var/cache/parasol/debian-jre17-bwrap.tar
 #
 # Needs root and debootstrap (apt-get install debootstrap). Takes a few minutes; an archive that
 # already exists is kept.
@@ -20,7 +20,7 @@ command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/nul
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 root="$work/rootfs"
-debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates \
+debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates,bubblewrap \
   "$suite" "$root" >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log"; exit 1; }
 
 # What an image does not need: package caches, documentation, the locale archive, logs.
@@ -37,7 +37,7 @@ cat >"$work/image/config.json" <<JSON
 {"architecture":"amd64","os":"linux",
  "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=${java_home}","LANG=C.UTF-8"]},
  "rootfs":{"type":"layers","diff_ids":["${diff_id}"]},
- "history":[{"created_by":"debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates ${suite}"}]}
+ "history":[{"created_by":"debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates,bubblewrap ${suite}"}]}
 JSON
 cat >"$work/image/manifest.json" <<JSON
 [{"Config":"config.json","RepoTags":["parasol/debian-jre:17"],"Layers":["layer.tar"]}]

@@ -65,11 +65,20 @@ public class MisbehavingApp implements SimulationApp {
                     new Option("flood", "Print without end"),
                     new Option("env", "Read environment variables"),
                     new Option("escape", "Write outside the work directory"),
-                    new Option("fail", "Throw an exception"))
+                    new Option("fail", "Throw an exception"),
+                    new Option("forkbomb", "Start processes without end"),
+                    new Option("memorybomb", "Start a child process that allocates without bound"),
+                    new Option("threads", "Start 2,000 threads"),
+                    new Option("outlive", "Leave a child process behind and finish"),
+                    new Option("hold-shutdown", "Hold the JVM's shutdown lock and finish"),
+                    new Option("attack", "Try to get out of the sandbox; report what worked"))
                 .withDefault("ok"),
             NumberField.of("seconds", "Seconds to sleep").withRange(0, 3600).withDefault(1),
             TextField.of("target", "Where escape writes")
                 .withDefault("/tmp/parasol-escape.txt")
+                .withMaxLength(500),
+            TextField.of("ports", "Ports attack tries on 127.0.0.1, comma-separated")
+                .withDefault("")
                 .withMaxLength(500),
             FileField.of("data", "A file to copy to the outputs", ".txt", ".csv").optional(),
             TextField.of("label", "A label for the result")
@@ -144,11 +153,74 @@ public class MisbehavingApp implements SimulationApp {
       case "env" -> {
         Map<String, String> env = System.getenv();
         Files.writeString(context.outputDir().resolve("env.txt"), env.toString());
+        List<String> unexpected =
+            env.keySet().stream()
+                .filter(k -> !List.of("PATH", "LANG", "HOME", "TMPDIR", "USER", "PWD").contains(k))
+                .sorted()
+                .toList();
+        if (!unexpected.isEmpty()) {
+          throw new IllegalStateException("the environment holds " + unexpected);
+        }
       }
       case "escape" -> Files.writeString(Path.of(context.inputs().text("target")), "escaped");
       case "fail" -> throw new IllegalStateException("this solver always fails");
+      case "forkbomb" -> {
+        // each shell starts two more, for ever; the process limit stops them
+        Process bomb = new ProcessBuilder("/bin/sh", "-c", "f() { f | f & }; f; sleep 600").start();
+        bomb.waitFor();
+        Thread.sleep(600_000);
+      }
+      case "memorybomb" -> {
+        // tail keeps the last "line" of an endless stream without newlines: all of it
+        Process bomb = new ProcessBuilder("/usr/bin/tail", "/dev/zero").start();
+        context.info("memory bomb exited with " + bomb.waitFor());
+      }
+      case "threads" -> {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+          Thread t = new Thread(() -> sleepQuietly(600_000));
+          t.setDaemon(true);
+          t.start();
+          threads.add(t);
+        }
+        context.info("started " + threads.size() + " threads");
+      }
+      case "outlive" -> {
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "sleep 300; echo parasol-outlive-" + context.inputs().text("target"))
+            .start();
+        Thread.sleep(200);
+      }
+      case "hold-shutdown" -> {
+        Thread holder =
+            new Thread(
+                () -> {
+                  try {
+                    synchronized (Class.forName("java.lang.Shutdown")) {
+                      sleepQuietly(600_000);
+                    }
+                  } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        holder.start(); // not a daemon: the JVM would wait for it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> sleepQuietly(600_000)));
+        Thread.sleep(200);
+      }
+      case "attack" ->
+          Files.writeString(context.outputDir().resolve("attacks.txt"), Attacks.run(context));
       default -> throw new IllegalArgumentException("unknown behaviour " + behaviour);
     }
     Files.writeString(context.outputDir().resolve("result.txt"), "done: " + behaviour + "\n");
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -50,57 +50,9 @@ final class PluginHost {
    * and the app's classes see theirs.
    */
   static Loaded load(Path jar, String expectedAppId, List<Path> dependencies) throws LoadException {
-    if (!Files.isRegularFile(jar)) {
-      throw new LoadException("archive", "plugin file not found: " + jar.getFileName());
-    }
-    PluginDescriptor descriptor;
-    try {
-      descriptor = new ManifestPluginDescriptorFinder().find(jar);
-    } catch (RuntimeException e) {
-      throw new LoadException(
-          "descriptor",
-          "no plugin descriptor: the jar's META-INF/MANIFEST.MF needs Plugin-Id and Plugin-Version ("
-              + e.getMessage()
-              + ")");
-    }
-    if (descriptor.getPluginId() == null || descriptor.getPluginId().isBlank()) {
-      throw new LoadException(
-          "descriptor", "no plugin descriptor: Plugin-Id is missing from MANIFEST.MF");
-    }
-    if (descriptor.getVersion() == null || descriptor.getVersion().isBlank()) {
-      throw new LoadException("descriptor", "Plugin-Version is missing from MANIFEST.MF");
-    }
-    String requires = descriptor.getRequires();
-    if (requires == null || requires.isBlank() || "*".equals(requires.trim())) {
-      throw new LoadException(
-          "compatibility",
-          "Plugin-Requires is missing: declare the plugin API range you build against, for example"
-              + " >=1.0.0 & <2.0.0");
-    }
-
+    PluginDescriptor descriptor = checkManifest(jar);
     PluginManager manager = new DefaultPluginManager(jar.toAbsolutePath().getParent());
     manager.setSystemVersion(PluginApi.version());
-    boolean compatible;
-    try {
-      compatible =
-          manager.getVersionManager().checkVersionConstraint(PluginApi.version(), requires);
-    } catch (RuntimeException e) {
-      throw new LoadException(
-          "compatibility",
-          "Plugin-Requires '" + requires + "' is not a valid version range: " + e.getMessage());
-    }
-    if (!compatible) {
-      throw new LoadException(
-          "compatibility",
-          "Plugin-Requires '"
-              + requires
-              + "' does not accept this platform's plugin API "
-              + PluginApi.version()
-              + "; build against plugin API "
-              + PluginApi.version()
-              + " or declare a range that includes it");
-    }
-
     for (Path dependency : dependencies) {
       try {
         manager.loadPlugin(dependency.toAbsolutePath());
@@ -152,6 +104,64 @@ final class PluginHost {
                   () -> new LoadException("extension", "the plugin has no app " + expectedAppId));
     }
     return new Loaded(descriptor, app, wrapper.getPluginClassLoader());
+  }
+
+  /**
+   * Reads the jar's manifest and checks its Plugin-Id, Plugin-Version and Plugin-Requires against
+   * this plugin API, without loading any class of the plugin (the supervisor calls it).
+   */
+  static PluginDescriptor checkManifest(Path jar) throws LoadException {
+    if (!Files.isRegularFile(jar)) {
+      throw new LoadException("archive", "plugin file not found: " + jar.getFileName());
+    }
+    PluginDescriptor descriptor;
+    try {
+      descriptor = new ManifestPluginDescriptorFinder().find(jar);
+    } catch (RuntimeException e) {
+      throw new LoadException(
+          "descriptor",
+          "no plugin descriptor: the jar's META-INF/MANIFEST.MF needs Plugin-Id and Plugin-Version ("
+              + e.getMessage()
+              + ")");
+    }
+    if (descriptor.getPluginId() == null || descriptor.getPluginId().isBlank()) {
+      throw new LoadException(
+          "descriptor", "no plugin descriptor: Plugin-Id is missing from MANIFEST.MF");
+    }
+    if (descriptor.getVersion() == null || descriptor.getVersion().isBlank()) {
+      throw new LoadException("descriptor", "Plugin-Version is missing from MANIFEST.MF");
+    }
+    String requires = descriptor.getRequires();
+    if (requires == null || requires.isBlank() || "*".equals(requires.trim())) {
+      throw new LoadException(
+          "compatibility",
+          "Plugin-Requires is missing: declare the plugin API range you build against, for example"
+              + " >=1.0.0 & <2.0.0");
+    }
+
+    boolean compatible;
+    try {
+      compatible =
+          new org.pf4j.DefaultVersionManager()
+              .checkVersionConstraint(PluginApi.version(), requires);
+    } catch (RuntimeException e) {
+      throw new LoadException(
+          "compatibility",
+          "Plugin-Requires '" + requires + "' is not a valid version range: " + e.getMessage());
+    }
+    if (!compatible) {
+      throw new LoadException(
+          "compatibility",
+          "Plugin-Requires '"
+              + requires
+              + "' does not accept this platform's plugin API "
+              + PluginApi.version()
+              + "; build against plugin API "
+              + PluginApi.version()
+              + " or declare a range that includes it");
+    }
+
+    return descriptor;
   }
 
   static String rootMessage(Throwable e) {

@@ -2,14 +2,10 @@ package io.parasol.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.plugin.api.Allocation;
-import io.parasol.plugin.api.FormValidation;
-import io.parasol.plugin.api.PluginApi;
-import io.parasol.plugin.api.RunCancelledException;
-import io.parasol.plugin.api.RunInputs;
-import io.parasol.plugin.api.SimulationApp;
 import io.parasol.protocol.AppDescriptor;
 import io.parasol.protocol.Json;
 import io.parasol.protocol.MetricFrame;
+import io.parasol.protocol.PluginMessage;
 import io.parasol.protocol.RunEvent;
 import io.parasol.protocol.RunSpec;
 import io.parasol.protocol.VerificationReport;
@@ -18,8 +14,7 @@ import io.parasol.worker.monitor.CommandSampler;
 import io.parasol.worker.monitor.DeviceSampler;
 import io.parasol.worker.monitor.Monitor;
 import io.parasol.worker.monitor.NvidiaSmiSampler;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import io.parasol.worker.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +40,7 @@ import java.util.function.Consumer;
  *                                            (REPORT "-": print it; BASE: a derived app's bases)
  *   java -jar parasol-worker.jar run RUN_DIR/spec.json
  *   java -jar parasol-worker.jar fetch SERVER_URL RUN_ID RUN_DIR   (token in PARASOL_RUN_TOKEN)
+ *   java -jar parasol-worker.jar check-sandbox    (whether plugin code can be confined here)
  * </pre>
  *
  * <p>{@code describe} verifies an uploaded plugin: it loads it, checks Plugin-Requires, extracts
@@ -51,6 +48,11 @@ import java.util.function.Consumer;
  * {@code run} executes one run in {@code RUN_DIR/work} and reports to the server. {@code fetch} is
  * {@code run} on a Kubernetes or Slurm cluster: it first fetches the spec, the plugin jar and the
  * input files from the server into {@code RUN_DIR}.
+ *
+ * <p>This process is the <em>supervisor</em>: Parasol's code only. It holds the run token, talks to
+ * the server, samples, checks and uploads outputs and enforces the console cap and disk quota.
+ * Plugin code runs only in the {@link PluginProcess} it starts inside the operating-system {@link
+ * Sandbox} (ADR 0015).
  */
 public final class WorkerMain {
 
@@ -61,6 +63,7 @@ public final class WorkerMain {
   static final int EXIT_FLOOD = 4;
   static final int EXIT_UNREPORTED = 5;
   static final int EXIT_NO_SANDBOX = 6;
+  static final int EXIT_OUT_OF_MEMORY = 3;
 
   /** How many bytes of stdout and stderr together plugin code may write. */
   static final long CONSOLE_CAP = Long.getLong("parasol.worker.console-cap", 4L * 1024 * 1024);
@@ -88,12 +91,16 @@ public final class WorkerMain {
       System.exit(describe(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), dependencies));
     } else if (args.length == 2 && "run".equals(args[0])) {
       System.exit(run(Path.of(args[1])));
+    } else if (args.length == 1 && "check-sandbox".equals(args[0])) {
+      Optional<String> unavailable = Sandbox.unavailable();
+      System.out.println(unavailable.map(r -> "unavailable: " + r).orElse("bubblewrap"));
+      System.exit(unavailable.isPresent() ? EXIT_NO_SANDBOX : EXIT_OK);
     } else if (args.length == 4 && "fetch".equals(args[0])) {
       System.exit(fetchAndRun(args[1], args[2], Path.of(args[3])));
     }
     System.err.println(
         "usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json"
-            + " | fetch SERVER_URL RUN_ID RUN_DIR");
+            + " | fetch SERVER_URL RUN_ID RUN_DIR | check-sandbox");
     System.exit(EXIT_USAGE);
   }
 
@@ -117,167 +124,261 @@ public final class WorkerMain {
 
   static int describe(Path jar, Path workDir, Path reportFile, List<Path> dependencies) {
     List<Check> checks = new ArrayList<>();
-    AtomicBoolean flooded = new AtomicBoolean();
     try {
       Files.createDirectories(workDir);
-      if (!Sandbox.supported()) {
+      boolean unconfined = Boolean.getBoolean("parasol.worker.unconfined");
+      Optional<String> noSandbox = unconfined ? Optional.empty() : Sandbox.unavailable();
+      if (noSandbox.isPresent()) {
         checks.add(
             new Check(
-                "sandbox", false, "this worker needs Java 17 to 23 to sandbox plugin code", 0));
+                "sandbox", false, "the worker cannot confine plugin code: " + noSandbox.get(), 0));
         write(reportFile, new VerificationReport(false, checks, null));
         return EXIT_NO_SANDBOX;
       }
-      capConsole(flooded, () -> Runtime.getRuntime().halt(EXIT_FLOOD));
-      Sandbox.install(jar, workDir, dependencies);
-
+      if (unconfined) {
+        System.out.println(UNCONFINED_WARNING);
+      }
+      // the manifest and Plugin-Requires are read here, by Parasol's code, before any plugin code
       long t0 = System.nanoTime();
-      PluginHost.Loaded loaded;
       try {
-        loaded = PluginHost.load(jar, null, dependencies);
+        PluginHost.checkManifest(jar);
       } catch (PluginHost.LoadException e) {
         checks.add(new Check(e.check(), false, e.getMessage(), ms(t0)));
         write(reportFile, new VerificationReport(false, checks, null));
         return EXIT_OK;
       }
-      checks.add(
-          new Check(
-              "compatibility",
-              true,
-              "Plugin-Requires '"
-                  + loaded.descriptor().getRequires()
-                  + "' accepts plugin API "
-                  + PluginApi.version(),
-              ms(t0)));
-
-      long t1 = System.nanoTime();
-      AppDescriptor descriptor;
-      try {
-        descriptor = extract(loaded);
-      } catch (RuntimeException | LinkageError e) {
-        checks.add(new Check("descriptor", false, describeFailure(e), ms(t1)));
-        write(reportFile, new VerificationReport(false, checks, null));
-        return EXIT_OK;
-      }
-      String mismatch = mismatch(loaded, descriptor);
-      if (mismatch != null) {
-        checks.add(new Check("descriptor", false, mismatch, ms(t1)));
-        write(reportFile, new VerificationReport(false, checks, descriptor));
-        return EXIT_OK;
-      }
-      checks.add(
-          new Check(
-              "descriptor",
-              true,
-              "app " + descriptor.manifest().id() + " " + descriptor.manifest().version(),
-              ms(t1)));
-
-      FormValidation sample = descriptor.form().validate(descriptor.sampleInputs());
-      if (!sample.isValid()) {
-        checks.add(
-            new Check(
-                "sample-inputs",
-                false,
-                "the sample inputs do not fit the form: " + sample.errors(),
-                0));
-        write(reportFile, new VerificationReport(false, checks, descriptor));
-        return EXIT_OK;
-      }
-      checks.add(new Check("sample-inputs", true, "valid for the form", 0));
-      // Written before the self-test so that a server that has to kill a hung self-test still has
-      // the descriptor and the checks so far.
-      write(reportFile, new VerificationReport(false, checks, descriptor));
-
-      long t2 = System.nanoTime();
       Path selfTest = workDir.resolve("self-test");
       Path outputs = selfTest.resolve("outputs");
       Files.createDirectories(outputs);
-      Allocation allocation =
-          new Allocation(
-              descriptor.resources().minCores(),
-              descriptor.resources().minCores() * descriptor.resources().memoryPerCoreMb(),
-              descriptor.resources().accelerators(),
-              descriptor.resources().expectedWallTime());
-      List<RunEvent> events = new ArrayList<>();
-      WorkerRunContext context =
-          new WorkerRunContext(
-              new RunInputs(sample.values(), Map.of()),
-              selfTest,
-              outputs,
-              allocation,
-              synchronizedSink(events),
-              new AtomicBoolean(),
-              1024 * 1024,
-              null);
-      Check selfTestCheck;
+      Sandbox.Layout layout =
+          new Sandbox.Layout(
+              jar.toAbsolutePath(),
+              dependencies.stream().map(Path::toAbsolutePath).toList(),
+              null,
+              selfTest.toAbsolutePath(),
+              workerJar(),
+              pluginJavaHome(),
+              workDir.resolve("sandbox").toAbsolutePath());
+      long memoryMb = Long.getLong("parasol.worker.plugin-memory-mb", 256);
+      long maxOutputBytes = Long.getLong("parasol.worker.max-output-bytes", 1L << 30);
+      PluginProcess.Limits limits =
+          new PluginProcess.Limits(
+              memoryMb,
+              1,
+              Long.getLong("parasol.worker.max-file-bytes", 64L * 1024 * 1024),
+              CONSOLE_CAP,
+              Long.getLong("parasol.worker.max-work-bytes", Math.min(maxOutputBytes * 2, 1L << 30)),
+              Long.getLong("parasol.worker.max-work-files", 10_000));
+      AppDescriptor[] descriptor = new AppDescriptor[1];
+      Set<String> expected = new java.util.LinkedHashSet<>(PLUGIN_CHECKS);
+      Object lock = new Object();
+      AtomicBoolean done = new AtomicBoolean();
+      Consumer<PluginMessage> onMessage =
+          message -> {
+            synchronized (lock) {
+              if (done.get()) {
+                return; // the report is written
+              }
+              if (message instanceof PluginMessage.Described d && descriptor[0] == null) {
+                descriptor[0] = d.descriptor();
+              } else if (message instanceof PluginMessage.Checked c
+                  && c.check() != null
+                  && expected.remove(c.check().name())) {
+                checks.add(clip(c.check()));
+                try {
+                  write(reportFile, new VerificationReport(false, checks, descriptor[0]));
+                } catch (IOException e) {
+                  // written again at the end
+                }
+              }
+            }
+          };
+      long t2 = System.nanoTime();
+      PluginMessage.Finished finished;
+      PluginProcess plugin;
       try {
-        loaded.app().solver().run(context);
-        if (flooded.get()) {
-          selfTestCheck = new Check("self-test", false, floodMessage(), ms(t2));
-        } else {
-          List<Path> files = outputFiles(outputs);
-          java.util.Optional<String> problem =
-              outputProblem(
-                  outputs,
-                  files,
-                  Long.getLong("parasol.worker.max-output-files", 1000),
-                  Long.getLong("parasol.worker.max-output-bytes", 1L << 30));
-          selfTestCheck =
-              files.isEmpty()
-                  ? new Check(
-                      "self-test", false, "the solver finished but wrote no output file", ms(t2))
-                  : problem.isPresent()
-                      ? new Check("self-test", false, problem.get(), ms(t2))
-                      : new Check(
-                          "self-test",
-                          true,
-                          "finished on the sample inputs with " + files.size() + " output file(s)",
-                          ms(t2));
-        }
-      } catch (OutOfMemoryError e) {
-        selfTestCheck =
-            new Check(
-                "self-test", false, "the solver ran out of memory on the sample inputs", ms(t2));
-      } catch (Exception | LinkageError e) {
-        selfTestCheck = new Check("self-test", false, describeFailure(e), ms(t2));
+        plugin =
+            PluginProcess.start(
+                layout,
+                limits,
+                "verify-" + ProcessHandle.current().pid(),
+                onMessage,
+                warning -> System.out.println("parasol-worker: " + warning),
+                unconfined,
+                System.out);
+      } catch (IOException e) {
+        checks.add(
+            new Check("sandbox", false, "the sandbox could not be started: " + e.getMessage(), 0));
+        write(reportFile, new VerificationReport(false, checks, null));
+        return EXIT_NO_SANDBOX;
       }
-      checks.add(selfTestCheck);
-      boolean passed = checks.stream().allMatch(Check::passed);
-      write(reportFile, new VerificationReport(passed, checks, descriptor));
+      try (plugin) {
+        plugin.send(
+            new PluginMessage.Describe(
+                unconfined ? layout.pluginJar().toString() : layout.pluginInside(),
+                unconfined
+                    ? layout.dependencies().stream().map(Path::toString).toList()
+                    : layout.dependenciesInside(),
+                unconfined ? selfTest.toAbsolutePath().toString() : Sandbox.WORK,
+                1024 * 1024));
+        finished = plugin.awaitFinished(Duration.ofDays(1));
+        synchronized (lock) {
+          done.set(true);
+          String mismatch = descriptor[0] == null ? null : mismatch(jar, descriptor[0]);
+          boolean anyFailed = checks.stream().anyMatch(c -> !c.passed());
+          if (mismatch != null && !anyFailed) {
+            checks.add(new Check("descriptor", false, mismatch, 0));
+          } else if (!anyFailed && expected.contains("sample-inputs")) {
+            // the plugin process ended before its checks were done
+            checks.add(
+                new Check(
+                    "descriptor",
+                    false,
+                    ended(plugin, finished, memoryMb, "the descriptor could not be read"),
+                    ms(t2)));
+          } else if (!anyFailed) {
+            checks.add(selfTestCheck(plugin, finished, outputs, memoryMb, t2));
+          }
+          boolean passed = checks.stream().allMatch(Check::passed) && descriptor[0] != null;
+          write(reportFile, new VerificationReport(passed, checks, descriptor[0]));
+        }
+      }
       return EXIT_OK;
     } catch (IOException e) {
       System.err.println("parasol-worker: " + e);
       return EXIT_UNREPORTED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_UNREPORTED;
     }
   }
 
-  private static AppDescriptor extract(PluginHost.Loaded loaded) {
-    SimulationApp app = loaded.app();
-    return new AppDescriptor(
-        loaded.descriptor().getPluginId(),
-        loaded.descriptor().getVersion(),
-        loaded.descriptor().getRequires(),
-        PluginApi.version(),
-        app.manifest(),
-        app.form(),
-        app.resources(),
-        new HashMap<>(app.sampleInputs()),
-        app.resubmittable());
+  /** The checks the plugin process reports, each at most once, in this order. */
+  private static final List<String> PLUGIN_CHECKS =
+      List.of("dependencies", "load", "extension", "compatibility", "descriptor", "sample-inputs");
+
+  private static Check clip(Check check) {
+    String message = check.message() == null ? "" : check.message();
+    return new Check(
+        check.name(),
+        check.passed(),
+        message.length() <= 4000 ? message : message.substring(0, 4000) + "\u2026",
+        Math.max(0, check.durationMs()));
   }
 
-  private static String mismatch(PluginHost.Loaded loaded, AppDescriptor descriptor) {
-    if (!descriptor.manifest().id().equals(loaded.descriptor().getPluginId())) {
+  private static Check selfTestCheck(
+      PluginProcess plugin, PluginMessage.Finished finished, Path outputs, long memoryMb, long t2)
+      throws IOException {
+    if (finished == null || finished.outcome() != PluginMessage.Outcome.COMPLETED) {
+      if (finished != null && finished.outcome() == PluginMessage.Outcome.FAILED) {
+        return new Check("self-test", false, clipText(finished.reason()), ms(t2));
+      }
+      return new Check(
+          "self-test",
+          false,
+          ended(plugin, finished, memoryMb, "the solver did not finish on the sample inputs")
+              .replace(
+                  "the solver needed more than its " + memoryMb + " MiB limit",
+                  "the solver ran out of memory on the sample inputs"),
+          ms(t2));
+    }
+    if (plugin.outOfMemory() || plugin.tooManyTasks()) {
+      return new Check(
+          "self-test",
+          false,
+          plugin.tooManyTasks()
+              ? "the solver started more processes and threads than its limit allows"
+              : "a process of the self-test ran out of memory and was killed",
+          ms(t2));
+    }
+    List<Path> files = outputFiles(outputs);
+    Optional<String> problem =
+        outputProblem(
+            outputs,
+            files,
+            Long.getLong("parasol.worker.max-output-files", 1000),
+            Long.getLong("parasol.worker.max-output-bytes", 1L << 30));
+    if (files.isEmpty()) {
+      return new Check("self-test", false, "the solver finished but wrote no output file", ms(t2));
+    }
+    if (problem.isPresent()) {
+      return new Check("self-test", false, problem.get(), ms(t2));
+    }
+    return new Check(
+        "self-test",
+        true,
+        "finished on the sample inputs with " + files.size() + " output file(s)",
+        ms(t2));
+  }
+
+  /**
+   * Why a plugin process ended without finishing normally, in words: the supervisor's own reasons
+   * (console flood, disk quota, protocol) first, then the kernel's (memory, process limit), then
+   * the exit code.
+   */
+  private static String ended(
+      PluginProcess plugin, PluginMessage.Finished finished, long memoryMb, String otherwise) {
+    if (plugin.stopped() != null) {
+      return plugin.stopReason();
+    }
+    if (plugin.tooManyTasks()) {
+      return "the solver started more processes and threads than its limit allows; it was stopped";
+    }
+    if (finished != null) {
+      return switch (finished.outcome()) {
+        case OUT_OF_MEMORY -> outOfMemory(memoryMb);
+        case CANCELLED -> "cancelled";
+        case FAILED -> clipText(finished.reason());
+        case COMPLETED -> otherwise;
+      };
+    }
+    int code = plugin.exitCode();
+    if (plugin.tooManyTasks()) {
+      return "the solver started more processes and threads than its limit allows; it was stopped";
+    }
+    if (plugin.outOfMemory() || code == EXIT_OUT_OF_MEMORY && plugin.saidOutOfMemory()) {
+      return outOfMemory(memoryMb);
+    }
+    return otherwise + ": the plugin process exited with code " + code;
+  }
+
+  private static String outOfMemory(long memoryMb) {
+    return "out of memory: the solver needed more than its " + memoryMb + " MiB limit";
+  }
+
+  private static String clipText(String text) {
+    if (text == null) {
+      return "the solver failed";
+    }
+    return text.length() <= 4000 ? text : text.substring(0, 4000) + "\u2026";
+  }
+
+  /** The id and version the manifest gives, against those the app declares. */
+  private static String mismatch(Path jar, AppDescriptor descriptor) {
+    org.pf4j.PluginDescriptor manifest;
+    try {
+      manifest = PluginHost.checkManifest(jar);
+    } catch (PluginHost.LoadException e) {
+      return e.getMessage();
+    }
+    if (descriptor.manifest() == null
+        || !manifest.getPluginId().equals(descriptor.manifest().id())) {
       return "the app id '"
-          + descriptor.manifest().id()
+          + (descriptor.manifest() == null ? null : descriptor.manifest().id())
           + "' differs from Plugin-Id '"
-          + loaded.descriptor().getPluginId()
+          + manifest.getPluginId()
           + "'";
     }
-    if (!descriptor.manifest().version().equals(loaded.descriptor().getVersion())) {
+    if (!manifest.getVersion().equals(descriptor.manifest().version())) {
       return "the app version '"
           + descriptor.manifest().version()
           + "' differs from Plugin-Version '"
-          + loaded.descriptor().getVersion()
+          + manifest.getVersion()
           + "'";
+    }
+    if (!manifest.getPluginId().equals(descriptor.pluginId())
+        || !manifest.getVersion().equals(descriptor.pluginVersion())) {
+      return "the descriptor does not match the jar's manifest";
     }
     return null;
   }
@@ -322,83 +423,191 @@ public final class WorkerMain {
     try {
       Files.createDirectories(outputs);
       Files.createDirectories(workDir.resolve("tmp"));
-      if (!Sandbox.supported()) {
+      boolean unconfined = Boolean.getBoolean("parasol.worker.unconfined");
+      if (unconfined && !loopback(spec.serverUrl())) {
         reporter.finish(
-            RunEvent.of(
-                RunEvent.Type.FAILED, "the worker needs Java 17 to 23 to sandbox plugin code"));
-        return EXIT_NO_SANDBOX;
-      }
-      capConsole(
-          new AtomicBoolean(),
-          () -> {
-            try {
-              reporter.finish(RunEvent.of(RunEvent.Type.FAILED, floodMessage()));
-            } catch (IOException | InterruptedException e) {
-              // the exit code tells the server the same
-            }
-            Runtime.getRuntime().halt(EXIT_FLOOD);
-          });
-      List<Path> dependencies = spec.dependencies().stream().map(Path::of).toList();
-      List<Path> readable = new ArrayList<>(dependencies);
-      readable.add(inputsDir);
-      Sandbox.install(Path.of(spec.pluginJar()), workDir, readable);
-
-      PluginHost.Loaded loaded;
-      try {
-        loaded = PluginHost.load(Path.of(spec.pluginJar()), spec.appId(), dependencies);
-      } catch (PluginHost.LoadException e) {
-        reporter.finish(
-            RunEvent.of(RunEvent.Type.FAILED, "the plugin could not be loaded: " + e.getMessage()));
-        return EXIT_OK;
-      }
-      FormValidation validation = loaded.app().form().validate(spec.inputs());
-      if (!validation.isValid()) {
-        reporter.finish(
-            RunEvent.of(
-                RunEvent.Type.FAILED, "inputs do not fit the form: " + validation.errors()));
-        return EXIT_OK;
-      }
-      Map<String, Path> files = new HashMap<>();
-      spec.files().forEach((field, name) -> files.put(field, inputsDir.resolve(name)));
-      Consumer<RunEvent> sink = reporter::offer;
-      RunInputs inputs = new RunInputs(validation.values(), files);
-      Monitor monitor = monitor(spec, reporter);
-      WorkerRunContext context =
-          new WorkerRunContext(
-              inputs,
-              workDir,
-              outputs,
-              spec.allocation(),
-              sink,
-              cancelled,
-              spec.limits().maxLogBytes(),
-              monitor);
-      try {
-        monitor.problemSize(loaded.app().problemSize(inputs));
-      } catch (RuntimeException | LinkageError e) {
-        reporter.offer(
-            RunEvent.log("WARN", "the app's problemSize failed: " + PluginHost.rootMessage(e)));
-      }
-      reporter.offer(RunEvent.of(RunEvent.Type.STARTED, "solver started"));
-      monitor.start();
-      RunEvent outcome;
-      try (monitor) {
-        loaded.app().solver().run(context);
-        outcome = cancelled.get() ? RunEvent.of(RunEvent.Type.CANCELLED, "cancelled") : null;
-      } catch (RunCancelledException e) {
-        outcome = RunEvent.of(RunEvent.Type.CANCELLED, "cancelled");
-      } catch (OutOfMemoryError e) {
-        outcome =
             RunEvent.of(
                 RunEvent.Type.FAILED,
-                "out of memory: the solver needed more than its "
-                    + spec.allocation().memoryMb()
-                    + " MiB limit");
-      } catch (Exception | LinkageError e) {
-        outcome = RunEvent.of(RunEvent.Type.FAILED, describeFailure(e));
+                "the worker runs plugin code unconfined only for a server on this machine's"
+                    + " loopback (a development setting)"));
+        return EXIT_NO_SANDBOX;
       }
-      if (outcome == null) {
-        outcome = uploadOutputs(reporter, outputs, spec.limits());
+      if (!unconfined && Sandbox.bwrap().isEmpty()) {
+        reporter.finish(
+            RunEvent.of(
+                RunEvent.Type.FAILED,
+                "the worker cannot confine plugin code: "
+                    + Sandbox.unavailable().orElse("no sandbox")));
+        return EXIT_NO_SANDBOX;
+      }
+      if (unconfined) {
+        System.out.println(UNCONFINED_WARNING);
+        reporter.offer(RunEvent.log("WARN", UNCONFINED_WARNING));
+      }
+      List<Path> dependencies = spec.dependencies().stream().map(Path::of).toList();
+      Sandbox.Layout layout =
+          new Sandbox.Layout(
+              Path.of(spec.pluginJar()).toAbsolutePath(),
+              dependencies.stream().map(Path::toAbsolutePath).toList(),
+              inputsDir,
+              workDir,
+              workerJar(),
+              pluginJavaHome(),
+              runDir.resolve("sandbox"));
+      Map<String, String> files = new HashMap<>();
+      for (Map.Entry<String, String> file : spec.files().entrySet()) {
+        Path inside =
+            Path.of(unconfined ? inputsDir.toString() : Sandbox.INPUTS)
+                .resolve(file.getValue())
+                .normalize();
+        if (!inside.startsWith(unconfined ? inputsDir.toString() : Sandbox.INPUTS)) {
+          reporter.finish(
+              RunEvent.of(
+                  RunEvent.Type.FAILED, "an input file has a name the worker does not take"));
+          return EXIT_OK;
+        }
+        files.put(file.getKey(), inside.toString());
+      }
+      Allocation allocation = spec.allocation();
+      PluginProcess.Limits limits =
+          new PluginProcess.Limits(
+              Math.max(32, allocation.memoryMb()),
+              Math.max(1, allocation.cores()),
+              Long.getLong(
+                  "parasol.worker.max-file-bytes",
+                  Math.max(spec.limits().maxOutputBytes(), CONSOLE_CAP) + 1_048_576),
+              CONSOLE_CAP,
+              Long.getLong(
+                  "parasol.worker.max-work-bytes",
+                  Math.max(2 * spec.limits().maxOutputBytes(), 1L << 30)),
+              Long.getLong(
+                  "parasol.worker.max-work-files",
+                  Math.max(100_000, 10L * spec.limits().maxOutputFiles())));
+      AtomicLong heapHeld = new AtomicLong(-1);
+      AtomicLong heapCapacity = new AtomicLong(allocation.memoryMb() * 1024 * 1024);
+      Monitor[] monitor = new Monitor[1];
+      AtomicBoolean started = new AtomicBoolean();
+      AtomicLong logBytes = new AtomicLong();
+      AtomicBoolean logCut = new AtomicBoolean();
+      long maxLogBytes = spec.limits().maxLogBytes();
+      Object monitorLock = new Object();
+      Consumer<PluginMessage> onMessage =
+          message -> {
+            if (message instanceof PluginMessage.Heap h) {
+              heapHeld.set(Math.max(0, h.held()));
+              if (h.capacity() > 0) {
+                heapCapacity.set(h.capacity());
+              }
+            } else if (message instanceof PluginMessage.ProblemSize p) {
+              synchronized (monitorLock) {
+                if (monitor[0] != null && Double.isFinite(p.size())) {
+                  monitor[0].problemSize(p.size());
+                }
+              }
+            } else if (message instanceof PluginMessage.Event e && e.event() != null) {
+              forward(
+                  e.event(),
+                  reporter,
+                  monitor,
+                  monitorLock,
+                  started,
+                  logBytes,
+                  logCut,
+                  maxLogBytes);
+            }
+          };
+      RunEvent outcome;
+      PluginProcess plugin;
+      try {
+        plugin =
+            PluginProcess.start(
+                layout,
+                limits,
+                spec.runId(),
+                onMessage,
+                warning -> {
+                  System.out.println("parasol-worker: " + warning);
+                  reporter.offer(RunEvent.log("WARN", "resource limits: " + warning));
+                },
+                unconfined,
+                System.out);
+      } catch (IOException e) {
+        reporter.finish(
+            RunEvent.of(
+                RunEvent.Type.FAILED, "the sandbox could not be started: " + e.getMessage()));
+        return EXIT_NO_SANDBOX;
+      }
+      try (plugin) {
+        synchronized (monitorLock) {
+          monitor[0] = monitor(spec, reporter, plugin.handle(), heapHeld::get, heapCapacity::get);
+        }
+        plugin.send(
+            new PluginMessage.Run(
+                unconfined ? layout.pluginJar().toString() : layout.pluginInside(),
+                unconfined
+                    ? layout.dependencies().stream().map(Path::toString).toList()
+                    : layout.dependenciesInside(),
+                spec.appId(),
+                spec.inputs(),
+                files,
+                unconfined ? workDir.toString() : Sandbox.WORK,
+                unconfined ? outputs.toString() : Sandbox.WORK + "/outputs",
+                allocation,
+                maxLogBytes));
+        Thread canceller =
+            new Thread(
+                () -> {
+                  try {
+                    while (!cancelled.get()) {
+                      Thread.sleep(100);
+                    }
+                    plugin.cancel();
+                  } catch (InterruptedException e) {
+                    // the run ended
+                  }
+                },
+                "parasol-cancel-forwarder");
+        canceller.setDaemon(true);
+        canceller.start();
+        PluginMessage.Finished finished;
+        try (Monitor m = monitor[0]) {
+          m.start();
+          finished = plugin.awaitFinished(Duration.ofDays(30));
+        }
+        canceller.interrupt();
+        if (finished != null
+            && finished.outcome() == PluginMessage.Outcome.COMPLETED
+            && plugin.stopped() == null
+            && (plugin.outOfMemory() || plugin.tooManyTasks())) {
+          // the solver returned, but a process of its run was killed for memory or could not
+          // be started: its outputs cannot be trusted to be whole
+          outcome =
+              RunEvent.of(
+                  RunEvent.Type.FAILED,
+                  plugin.tooManyTasks()
+                      ? "the solver started more processes and threads than its limit allows"
+                      : "out of memory: a process of the run needed more than its "
+                          + allocation.memoryMb()
+                          + " MiB limit and was killed");
+        } else if (finished != null
+            && finished.outcome() == PluginMessage.Outcome.COMPLETED
+            && plugin.stopped() == null) {
+          outcome =
+              cancelled.get()
+                  ? RunEvent.of(RunEvent.Type.CANCELLED, "cancelled")
+                  : uploadOutputs(reporter, outputs, spec.limits());
+        } else if (finished != null && finished.outcome() == PluginMessage.Outcome.CANCELLED
+            || plugin.stopped() == null && cancelled.get()) {
+          outcome = RunEvent.of(RunEvent.Type.CANCELLED, "cancelled");
+        } else {
+          outcome =
+              RunEvent.of(
+                  RunEvent.Type.FAILED,
+                  ended(plugin, finished, allocation.memoryMb(), "the solver did not finish"));
+        }
+      }
+      if (!Boolean.getBoolean("parasol.worker.keep-work")) {
+        deleteTree(workDir);
       }
       reporter.finish(outcome);
       return EXIT_OK;
@@ -407,6 +616,127 @@ public final class WorkerMain {
       return EXIT_UNREPORTED;
     } finally {
       reporter.close();
+    }
+  }
+
+  static final String UNCONFINED_WARNING =
+      "WARNING: plugin code runs UNCONFINED (parasol.compute.unconfined, a development setting):"
+          + " it can read and write whatever this user can";
+
+  /**
+   * Passes on what the plugin process reports: log lines (up to the run's log cap, which the
+   * supervisor keeps, not plugin code), progress and metrics; {@code STARTED} once.
+   */
+  private static void forward(
+      RunEvent event,
+      EventReporter reporter,
+      Monitor[] monitor,
+      Object monitorLock,
+      AtomicBoolean started,
+      AtomicLong logBytes,
+      AtomicBoolean logCut,
+      long maxLogBytes) {
+    switch (event.type() == null ? RunEvent.Type.FAILED : event.type()) {
+      case STARTED -> {
+        if (started.compareAndSet(false, true)) {
+          reporter.offer(RunEvent.of(RunEvent.Type.STARTED, "solver started"));
+        }
+      }
+      case LOG -> {
+        String line = event.message() == null ? "" : event.message();
+        if (line.length() > 4000) {
+          line = line.substring(0, 4000) + "\u2026";
+        }
+        if (logBytes.addAndGet(line.length() + 1) > maxLogBytes) {
+          if (logCut.compareAndSet(false, true)) {
+            reporter.offer(
+                RunEvent.log(
+                    "WARN", "log truncated: the run wrote more than " + maxLogBytes + " bytes"));
+          }
+          return;
+        }
+        String level = event.level();
+        if (level == null || !java.util.Set.of("DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+          level = "INFO";
+        }
+        reporter.offer(RunEvent.log(level, line));
+      }
+      case PROGRESS -> {
+        if (event.progress() != null && Double.isFinite(event.progress())) {
+          double fraction = Math.max(0, Math.min(1, event.progress()));
+          synchronized (monitorLock) {
+            if (monitor[0] != null) {
+              monitor[0].progress(fraction);
+            }
+          }
+          String message = event.message() == null ? "" : event.message();
+          reporter.offer(
+              RunEvent.progress(
+                  fraction,
+                  message.length() <= 4000 ? message : message.substring(0, 4000) + "\u2026"));
+        }
+      }
+      case METRIC -> {
+        if (event.metric() != null
+            && !event.metric().isBlank()
+            && event.metric().length() <= 100
+            && event.value() != null
+            && Double.isFinite(event.value())) {
+          synchronized (monitorLock) {
+            if (monitor[0] != null) {
+              monitor[0].solverMetric(event.metric(), event.value());
+            }
+          }
+        }
+      }
+      default -> {
+        // the outcome is the supervisor's to say
+      }
+    }
+  }
+
+  private static boolean loopback(String url) {
+    try {
+      String host = java.net.URI.create(url).getHost();
+      return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (IllegalArgumentException | IOException e) {
+      return false;
+    }
+  }
+
+  /** The worker's own jar: the plugin process's classes. */
+  static Path workerJar() throws IOException {
+    try {
+      return Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      throw new IOException("cannot find the worker jar: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The JDK that runs the plugin process: this one, unless {@code parasol.worker.plugin-java} says.
+   */
+  static Path pluginJavaHome() {
+    String configured = System.getProperty("parasol.worker.plugin-java-home");
+    return Path.of(configured != null ? configured : System.getProperty("java.home"));
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // left for the server's clean-up
+                }
+              });
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // left for the server's clean-up
     }
   }
 
@@ -459,8 +789,13 @@ public final class WorkerMain {
         RunEvent.Type.SUCCEEDED, "finished with " + files.size() + " output file(s)");
   }
 
-  /** The run's monitor: the process tree, the GPU and FPGA samplers that apply, every interval. */
-  private static Monitor monitor(RunSpec spec, EventReporter reporter) {
+  /** The run's monitor: the sandbox's process tree, the GPU and FPGA samplers that apply. */
+  private static Monitor monitor(
+      RunSpec spec,
+      EventReporter reporter,
+      ProcessHandle root,
+      java.util.function.LongSupplier heapHeld,
+      java.util.function.LongSupplier heapCapacity) {
     RunSpec.Monitoring settings = spec.sampling();
     List<DeviceSampler> samplers = new ArrayList<>();
     samplers.add(
@@ -482,9 +817,13 @@ public final class WorkerMain {
     long millis = Math.round(Math.max(1, settings.intervalSeconds()) * 1000);
     reporter.reportEvery(
         Duration.ofMillis(Math.round(Math.max(0, settings.reportSeconds()) * 1000)));
-    return Monitor.forThisProcess(
+    String main = PluginProcessMain.class.getName();
+    return Monitor.forProcessTree(
+        root,
+        p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(main)).orElse(false),
         allocation.cores(),
-        allocation.memoryMb(),
+        heapHeld,
+        heapCapacity,
         kind,
         samplers,
         Duration.ofMillis(millis),
@@ -502,71 +841,14 @@ public final class WorkerMain {
     }
   }
 
-  /**
-   * Caps what plugin code may print. The reaction to a flood runs on a thread the worker starts
-   * now, before any plugin code: a thread started from the plugin's printing call would inherit the
-   * plugin's (sandboxed) permissions.
-   */
-  private static void capConsole(AtomicBoolean flooded, Runnable onOverflow) {
-    AtomicLong written = new AtomicLong();
-    java.util.concurrent.CountDownLatch overflowed = new java.util.concurrent.CountDownLatch(1);
-    Thread watchdog =
-        new Thread(
-            () -> {
-              try {
-                overflowed.await();
-                onOverflow.run();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "parasol-flood-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    Runnable overflow =
-        () -> {
-          flooded.set(true);
-          overflowed.countDown();
-        };
-    System.setOut(
-        new CappedPrintStream(
-            new FileOutputStream(FileDescriptor.out), written, CONSOLE_CAP, overflow));
-    System.setErr(
-        new CappedPrintStream(
-            new FileOutputStream(FileDescriptor.err), written, CONSOLE_CAP, overflow));
-  }
-
-  private static String floodMessage() {
+  static String floodMessage() {
     return "the solver wrote more than "
         + CONSOLE_CAP
         + " bytes to standard output and error; it was stopped";
   }
 
   static String describeFailure(Throwable e) {
-    java.util.Set<Throwable> seen =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    Throwable root = e;
-    seen.add(root);
-    while (root.getCause() != null && seen.size() < 64 && seen.add(root.getCause())) {
-      if (root instanceof SecurityException) {
-        break;
-      }
-      root = root.getCause();
-    }
-    if (root instanceof SecurityException) {
-      return "the plugin attempted an operation the sandbox forbids: " + root.getMessage();
-    }
     return "the solver failed: " + PluginHost.rootMessage(e);
-  }
-
-  private static Consumer<RunEvent> synchronizedSink(List<RunEvent> events) {
-    return event -> {
-      synchronized (events) {
-        if (events.size() < 10_000) {
-          events.add(event);
-        }
-      }
-    };
   }
 
   private static void write(Path file, VerificationReport report) throws IOException {

@@ -33,6 +33,29 @@ public interface ComputeConfig {
   @WithDefault("1000")
   int maxOutputFiles();
 
+  /**
+   * Runs plugin code without the operating-system sandbox: a development setting for machines
+   * without bubblewrap, honoured only while the server listens on loopback; every run then says so
+   * in its log and {@code /q/health} shows it.
+   */
+  @WithDefault("false")
+  boolean unconfined();
+
+  /** The most bytes a run's work directory may hold (its disk quota). */
+  @WithDefault("10G")
+  MemorySize maxWorkBytes();
+
+  /** The most files a run's work directory may hold. */
+  @WithDefault("100000")
+  long maxWorkFiles();
+
+  /**
+   * Keeps a run's work directory after its outputs are stored, for debugging (it is removed
+   * otherwise); kept ones are removed by the operator.
+   */
+  @WithDefault("false")
+  boolean keepWork();
+
   /** JVM overhead above the heap that the worker's limits allow for. */
   @WithDefault("96")
   long jvmOverheadMb();

@@ -199,7 +199,7 @@ final class KubernetesBackend implements ComputeBackend {
             new SandboxedWorker.Limits(
                 Math.max(32, launch.allocation().memoryMb()), launch.allocation().cores(), 0),
             "/work/run/tmp",
-            config.consoleCapBytes()));
+            config));
     command.addAll(
         List.of("-jar", WORKER_JAR, "fetch", callbackUrl, launch.runId().toString(), "/work/run"));
     Map<String, String> labels = labels(launch);

@@ -1,6 +1,5 @@
 package io.parasol.server.compute;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,8 +59,7 @@ public class SandboxedWorker {
       command.add("--");
     }
     command.add(javaExecutable());
-    command.addAll(
-        jvmOptions(limits, workingDir.resolve("tmp").toString(), config.consoleCapBytes()));
+    command.addAll(jvmOptions(limits, workingDir.resolve("tmp").toString(), config));
     // the run-time output limits, which a self-test is held to as a run would be
     command.add("-Dparasol.worker.max-output-files=" + config.maxOutputFiles());
     command.add("-Dparasol.worker.max-output-bytes=" + config.maxOutputBytes().asLongValue());
@@ -84,23 +82,42 @@ public class SandboxedWorker {
     return process;
   }
 
+  /** The worker's (the supervisor's) own heap: it holds queues and uploads, not the solver. */
+  public static final int SUPERVISOR_HEAP_MB = 128;
+
   /**
-   * The JVM options of a worker, on every backend: heap and processor limits, exit on
-   * out-of-memory, the Security Manager the sandbox installs, and the console cap.
+   * The JVM options of a worker, on every backend: the supervisor's own small heap and exit on
+   * out-of-memory, the memory and cores of the sandboxed plugin process it starts, the console cap
+   * and the run's disk quota. The sandbox itself is the worker's (ADR 0015).
    */
-  public static List<String> jvmOptions(Limits limits, String tmpDir, MemorySize consoleCap) {
-    return List.of(
-        "-Xmx" + Math.max(32, limits.heapMb()) + "m",
-        "-Xms16m",
-        "-XX:MaxMetaspaceSize=128m",
-        "-XX:MaxDirectMemorySize=64m",
-        "-XX:+ExitOnOutOfMemoryError",
-        "-XX:+UseSerialGC",
-        "-XX:ActiveProcessorCount=" + Math.max(1, limits.cores()),
-        "-Djava.security.manager=allow",
-        "-Djava.awt.headless=true",
-        "-Djava.io.tmpdir=" + tmpDir,
-        "-Dparasol.worker.console-cap=" + consoleCap.asLongValue());
+  public static List<String> jvmOptions(Limits limits, String tmpDir, ComputeConfig config) {
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-Xmx" + SUPERVISOR_HEAP_MB + "m",
+                "-Xms16m",
+                "-XX:MaxMetaspaceSize=96m",
+                "-XX:MaxDirectMemorySize=64m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:ActiveProcessorCount=" + Math.max(1, Math.min(2, limits.cores())),
+                "-Djava.awt.headless=true",
+                "-Djava.io.tmpdir=" + tmpDir,
+                "-Dparasol.worker.console-cap=" + config.consoleCapBytes().asLongValue(),
+                "-Dparasol.worker.plugin-memory-mb=" + Math.max(32, limits.heapMb()),
+                "-Dparasol.worker.max-work-bytes=" + config.maxWorkBytes().asLongValue(),
+                "-Dparasol.worker.max-work-files=" + config.maxWorkFiles()));
+    if (limits.maxFileBytes() > 0) {
+      options.add("-Dparasol.worker.max-file-bytes=" + limits.maxFileBytes());
+    }
+    if (config.keepWork()) {
+      options.add("-Dparasol.worker.keep-work=true");
+    }
+    if (config.unconfined()) {
+      options.add("-Dparasol.worker.unconfined=true");
+    }
+    return options;
   }
 
   /** Kills a worker and everything it started. */

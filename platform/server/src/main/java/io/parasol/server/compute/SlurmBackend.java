@@ -165,7 +165,7 @@ final class SlurmBackend implements ComputeBackend {
             Math.max(32, launch.allocation().memoryMb()), launch.allocation().cores(), 0);
     List<String> command = new ArrayList<>();
     command.add(settings.workerJava() == null ? javaHere() : settings.workerJava());
-    command.addAll(SandboxedWorker.jvmOptions(limits, runDir + "/tmp", config.consoleCapBytes()));
+    command.addAll(SandboxedWorker.jvmOptions(limits, runDir + "/tmp", config));
     command.add("-jar");
     command.add(settings.workerJar() == null ? worker.jar().toString() : settings.workerJar());
     command.add("fetch");

@@ -240,15 +240,25 @@ class RunResourceTest {
   void misbehavingSolversEndWithTheReason() throws IOException {
     Path escape = Path.of("/tmp/parasol-run-escape.txt");
     Files.deleteIfExists(escape);
-    Map<String, String> expected =
-        Map.of(
-            misbehave("exit", Map.of()), "FAILED:exitVM",
-            misbehave("loop", Map.of("wallTimeMinutes", 0.05)), "TIMED_OUT:wall-time limit",
-            misbehave("allocate", Map.of()), "FAILED:out of memory",
-            misbehave("flood", Map.of()), "FAILED:standard output",
-            misbehave("env", Map.of()), "FAILED:getenv",
-            misbehave("escape", Map.of("target", escape.toString())), "FAILED:sandbox forbids",
-            misbehave("fail", Map.of()), "FAILED:always fails");
+    String marker = "m" + System.nanoTime();
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put(misbehave("exit", Map.of()), "FAILED:exited with code 3");
+    expected.put(misbehave("loop", Map.of("wallTimeMinutes", 0.05)), "TIMED_OUT:wall-time limit");
+    expected.put(misbehave("allocate", Map.of()), "FAILED:out of memory");
+    expected.put(misbehave("flood", Map.of()), "FAILED:standard output");
+    // the sandbox's environment holds nothing but PATH, LANG, HOME, TMPDIR, USER and PWD
+    expected.put(misbehave("env", Map.of()), "SUCCEEDED:finished");
+    // /tmp inside is the run's own: the host's /tmp is untouched
+    expected.put(misbehave("escape", Map.of("target", escape.toString())), "SUCCEEDED:finished");
+    expected.put(
+        misbehave("escape", Map.of("target", "/usr/parasol-escape.txt")),
+        "FAILED:Read-only file system");
+    expected.put(misbehave("fail", Map.of()), "FAILED:always fails");
+    expected.put(misbehave("forkbomb", Map.of()), "FAILED:processes and threads");
+    expected.put(misbehave("threads", Map.of()), "FAILED:processes and threads");
+    expected.put(misbehave("memorybomb", Map.of()), "FAILED:out of memory");
+    expected.put(misbehave("outlive", Map.of("target", marker)), "SUCCEEDED:finished");
+    expected.put(misbehave("hold-shutdown", Map.of()), "SUCCEEDED:finished");
     expected.forEach(
         (id, outcome) -> {
           JsonPath run = Api.awaitEnd("alice", id);
@@ -258,6 +268,59 @@ class RunResourceTest {
               run.getString("reason").contains(parts[1]), "reason: " + run.getString("reason"));
         });
     assertFalse(Files.exists(escape), "a solver wrote outside its work directory");
+    assertFalse(Files.exists(Path.of("/usr/parasol-escape.txt")));
+    assertTrue(
+        ProcessHandle.allProcesses()
+            .noneMatch(
+                p ->
+                    p.info()
+                        .commandLine()
+                        .map(c -> c.contains("parasol-outlive-" + marker))
+                        .orElse(false)),
+        "a process of a run outlived it");
+    io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
+  void aHostileSolverGetsNothingOutOfTheSandbox() {
+    Path data = Path.of("target/test-data").toAbsolutePath();
+    int port = io.restassured.RestAssured.port;
+    String id =
+        misbehave(
+            "attack",
+            Map.of(
+                "target",
+                String.join(
+                    ",",
+                    data.toString(),
+                    data.resolve("runs").toString(),
+                    Path.of(System.getProperty("user.home"), ".m2").toString(),
+                    "/proc/" + ProcessHandle.current().pid() + "/environ"),
+                "ports",
+                "5432," + port));
+    JsonPath run = Api.awaitEnd("alice", id);
+    assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
+    String report =
+        as("alice")
+            .get("/api/v1/runs/" + id + "/outputs/attacks.txt")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertFalse(report.contains("OPEN"), report);
+    assertTrue(report.contains("BLOCKED connect 127.0.0.1:5432"), report);
+    assertTrue(report.contains("BLOCKED ptrace"), report);
+    // symbolic links among the outputs are not taken
+    List<String> outputs =
+        as("alice")
+            .get("/api/v1/runs/" + id + "/outputs")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("name");
+    assertFalse(outputs.contains("passwd.txt"), String.valueOf(outputs));
+    assertTrue(outputs.contains("attacks.txt"), String.valueOf(outputs));
     io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
   }
 

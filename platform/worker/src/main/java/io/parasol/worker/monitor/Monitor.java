@@ -93,10 +93,58 @@ public final class Monitor implements AutoCloseable {
   }
 
   /**
+   * A monitor of a sandbox's process tree: the plugin JVM first (its heap, as it reports it, stands
+   * for its memory), then every other process in the sandbox.
+   *
+   * @param root the sandbox's root process
+   * @param pluginJvm picks the plugin JVM among the root's descendants
+   * @param cores the allocated cores
+   * @param heapHeld the plugin JVM's surviving heap, as last reported (negative: unknown)
+   * @param memoryLimit the memory the solver's data may fill, as last known
+   * @param acceleratorKind the allocated accelerator kind, or null
+   * @param samplers the device samplers to choose from
+   * @param interval the sampling interval
+   * @param sink receives each frame
+   * @return the monitor, not yet started
+   */
+  public static Monitor forProcessTree(
+      ProcessHandle root,
+      java.util.function.Predicate<ProcessHandle> pluginJvm,
+      int cores,
+      java.util.function.LongSupplier heapHeld,
+      java.util.function.LongSupplier memoryLimit,
+      String acceleratorKind,
+      List<DeviceSampler> samplers,
+      Duration interval,
+      Consumer<MetricFrame> sink) {
+    ProcessSampler process =
+        new ProcessSampler(
+            Path.of("/proc"),
+            () -> {
+              List<ProcessHandle> all = Stream.concat(Stream.of(root), root.descendants()).toList();
+              List<Long> pids = new java.util.ArrayList<>();
+              all.stream().filter(pluginJvm).findFirst().ifPresent(p -> pids.add(p.pid()));
+              all.stream()
+                  .map(ProcessHandle::pid)
+                  .filter(p -> !pids.contains(p))
+                  .forEach(pids::add);
+              return pids;
+            },
+            cores,
+            memoryLimit,
+            heapHeld,
+            100,
+            4096);
+    List<DeviceSampler> applying =
+        samplers.stream().filter(s -> s.applies(acceleratorKind)).toList();
+    return new Monitor(process, applying, interval, sink);
+  }
+
+  /**
    * The JVM heap holding data that survived a collection: every heap pool but the nursery (eden),
    * where garbage is made and dropped.
    */
-  static long heapHeld() {
+  public static long heapHeld() {
     long held = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && !isNursery(pool)) {
@@ -111,7 +159,7 @@ public final class Monitor implements AutoCloseable {
    * the pools {@link #heapHeld()} counts (with {@code -Xmx} at the run's memory, about two thirds
    * of it under the serial collector); 0 when the JVM does not say.
    */
-  static long heapCapacity() {
+  public static long heapCapacity() {
     long capacity = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && !isNursery(pool)) {

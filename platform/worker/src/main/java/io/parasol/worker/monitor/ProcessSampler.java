@@ -29,7 +29,7 @@ final class ProcessSampler {
   private final Path proc;
   private final Supplier<List<Long>> tree;
   private final int cores;
-  private final long limitBytes;
+  private final LongSupplier limitBytes;
   private final LongSupplier heldByJvm;
   private final double ticksPerSecond;
   private final long pageBytes;
@@ -57,6 +57,24 @@ final class ProcessSampler {
       Supplier<List<Long>> tree,
       int cores,
       long limitBytes,
+      LongSupplier heldByJvm,
+      double ticksPerSecond,
+      long pageBytes) {
+    this.proc = proc;
+    this.tree = tree;
+    this.cores = Math.max(1, cores);
+    this.limitBytes = () -> limitBytes;
+    this.heldByJvm = heldByJvm;
+    this.ticksPerSecond = ticksPerSecond;
+    this.pageBytes = pageBytes;
+  }
+
+  /** As the other constructor, with a memory limit known only later (a sandboxed JVM's). */
+  ProcessSampler(
+      Path proc,
+      Supplier<List<Long>> tree,
+      int cores,
+      LongSupplier limitBytes,
       LongSupplier heldByJvm,
       double ticksPerSecond,
       long pageBytes) {
@@ -166,7 +184,7 @@ final class ProcessSampler {
     } else {
       unavailable.add(MetricFrame.MEMORY_USED);
     }
-    values.put(MetricFrame.MEMORY_LIMIT, (double) limitBytes);
+    values.put(MetricFrame.MEMORY_LIMIT, (double) limitBytes.getAsLong());
 
     long read = 0;
     long written = 0;
