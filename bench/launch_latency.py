@@ -24,6 +24,9 @@ SERVER_JAR = os.path.join(ROOT, "platform/server/target/quarkus-app/quarkus-run.
 AUTH = "Basic " + base64.b64encode(b"alice:alice").decode()
 POLL = 0.1
 BREAKDOWN = []
+WARMUP = 5
+# about a second of solving: the sandbox's cost on compute, not on start
+HEAVY = {"nx": 101, "ny": 101, "duration": 20, "writeCsv": False}
 INPUTS = {"nx": 5, "ny": 5, "duration": 1, "writeCsv": False}
 
 
@@ -46,7 +49,7 @@ def pct(values, p):
 
 def parasol(base, n):
     starts, ends, ids = [], [], []
-    for i in range(n + 5):
+    for i in range(n + WARMUP):
         t0 = time.time()
         run = call(base + "/api/v1/runs", "POST", {"appId": "heat-transfer", "inputs": INPUTS})
         while run["state"] not in ("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"):
@@ -54,7 +57,7 @@ def parasol(base, n):
             run = call(base + "/api/v1/runs/" + run["id"])
         if run["state"] != "SUCCEEDED":
             sys.exit("run failed: %s" % run)
-        if i >= 5:  # the first five warm the server up
+        if i >= WARMUP:  # the first ones warm the server up
             starts.append(ts(run["startedAt"]) - t0)
             ends.append(ts(run["finishedAt"]) - t0)
             ids.append(run["id"])
@@ -69,10 +72,12 @@ class Stub(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
         now = time.time()
-        for e in body:
-            Stub.events.setdefault(e["type"], now)
+        # events carry a type; the worker's samples (POST .../samples) are accepted and ignored
+        if self.path.endswith("/events"):
+            for e in body:
+                Stub.events.setdefault(e["type"], now)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -84,54 +89,75 @@ class Stub(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def bare(data_dir, spec_run_id, n, console_cap):
+def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=None):
+    """Runs the worker by hand against a stub server, N times per variant (alternating).
+
+    variants: (name, extra JVM options) pairs; returns {name: (solver starts, ends, solve times)}.
+    """
     stub = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     threading.Thread(target=stub.serve_forever, daemon=True).start()
     spec = json.load(open(os.path.join(data_dir, "runs", spec_run_id, "spec.json")))
     spec["serverUrl"] = "http://127.0.0.1:%d" % stub.server_port
+    if inputs is not None:
+        spec["inputs"] = dict(spec["inputs"], **inputs)
     worker = sorted(f for f in os.listdir(os.path.join(data_dir, "bin")) if f.startswith("parasol-worker"))[0]
     worker = os.path.join(data_dir, "bin", worker)
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64"), "bin", "java")
     if not os.path.exists(java):
         java = shutil.which("java")
-    starts, ends = [], []
+    results = {name: ([], [], []) for name, _ in variants}
     scratch = tempfile.mkdtemp(prefix="bare-")
-    for i in range(n + 5):
-        run_dir = os.path.join(scratch, str(i))
-        work = os.path.join(run_dir, "work")
-        os.makedirs(os.path.join(work, "tmp"))
-        json.dump(spec, open(os.path.join(run_dir, "spec.json"), "w"))
-        cmd = ["/usr/bin/prlimit", "--fsize=1074790400", "--core=0", "--", java, "-Xmx%dm" % spec["allocation"]["memoryMb"],
-               "-Xms16m", "-XX:MaxMetaspaceSize=128m", "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError",
-               "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=%d" % spec["allocation"]["cores"], "-Djava.security.manager=allow",
-               "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + os.path.join(work, "tmp"),
-               "-Dparasol.worker.console-cap=%d" % console_cap, "-jar", worker, "run", os.path.join(run_dir, "spec.json")]
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": os.path.join(work, "tmp")}
-        Stub.events = {}
-        t0 = time.time()
-        with open(os.path.join(run_dir, "console.txt"), "w") as console:
-            code = subprocess.call(cmd, cwd=work, env=env, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        if code != 0 or "SUCCEEDED" not in Stub.events:
-            sys.exit("bare worker failed (%d): %s" % (code, open(os.path.join(run_dir, "console.txt")).read()))
-        if i >= 5:
-            starts.append(Stub.events["STARTED"] - t0)
-            ends.append(Stub.events["SUCCEEDED"] - t0)
+    for i in range(n + WARMUP):
+        for name, extra in variants:
+            run_dir = os.path.join(scratch, "%s-%d" % (name or "run", i))
+            work = os.path.join(run_dir, "work")
+            os.makedirs(os.path.join(work, "tmp"))
+            json.dump(spec, open(os.path.join(run_dir, "spec.json"), "w"))
+            # the command the server's local backend gives a worker (SandboxedWorker), by hand
+            cmd = ["/usr/bin/prlimit", "--fsize=1074790400", "--core=0", "--", java, "-Xmx128m",
+                   "-Xms16m", "-XX:MaxMetaspaceSize=96m", "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError",
+                   "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                   "-XX:ActiveProcessorCount=%d" % max(1, min(2, spec["allocation"]["cores"])),
+                   "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + os.path.join(work, "tmp"),
+                   "-Dparasol.worker.console-cap=%d" % console_cap,
+                   "-Dparasol.worker.plugin-memory-mb=%d" % max(32, spec["allocation"]["memoryMb"])] + extra + [
+                   "-jar", worker, "run", os.path.join(run_dir, "spec.json")]
+            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": os.path.join(work, "tmp")}
+            Stub.events = {}
+            t0 = time.time()
+            with open(os.path.join(run_dir, "console.txt"), "w") as console:
+                code = subprocess.call(cmd, cwd=work, env=env, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            if code != 0 or "SUCCEEDED" not in Stub.events:
+                sys.exit("bare worker failed (%d): %s %s" % (code, Stub.events, open(os.path.join(run_dir, "console.txt")).read()[-2000:]))
+            if i >= WARMUP:
+                starts, ends, solves = results[name]
+                starts.append(Stub.events["STARTED"] - t0)
+                ends.append(Stub.events["SUCCEEDED"] - t0)
+                solves.append(Stub.events["SUCCEEDED"] - Stub.events["STARTED"])
+            shutil.rmtree(run_dir, ignore_errors=True)
     stub.shutdown()
     shutil.rmtree(scratch)
-    return starts, ends
+    return results
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=100)
     ap.add_argument("--port", type=int, default=18080)
+    ap.add_argument("--smoke", action="store_true", help="2 runs, 1 warm-up: the build's check that the script still works")
+    ap.add_argument("--server-jar", default=SERVER_JAR)
+    ap.add_argument("--compare-sandbox", action="store_true",
+                    help="also: solver time of a heavier run in the sandbox against unconfined (bare worker)")
     args = ap.parse_args()
+    global WARMUP
+    if args.smoke:
+        args.runs, WARMUP = 2, 1
     data_dir = tempfile.mkdtemp(prefix="parasol-bench-")
     env = dict(os.environ, PARASOL_DATA_DIR=data_dir, QUARKUS_HTTP_PORT=str(args.port))
-    server = subprocess.Popen(["java", "-jar", SERVER_JAR], env=env, stdout=open(os.path.join(data_dir, "server.log"), "w"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(["java", "-jar", args.server_jar], env=env, stdout=open(os.path.join(data_dir, "server.log"), "w"), stderr=subprocess.STDOUT)
     base = "http://127.0.0.1:%d" % args.port
     try:
-        for _ in range(600):
+        for _ in range(1200):
             try:
                 if call(base + "/api/v1/apps?q=heat")["total"] == 1:
                     break
@@ -139,7 +165,11 @@ def main():
                 pass
             time.sleep(0.1)
         p_start, p_end, ids = parasol(base, args.runs)
-        b_start, b_end = bare(data_dir, ids[-1], args.runs, 4 * 1024 * 1024)
+        b_start, b_end, _ = bare(data_dir, ids[-1], args.runs, 4 * 1024 * 1024)[""]
+        if args.compare_sandbox:
+            compared = bare(data_dir, ids[-1], args.runs, 4 * 1024 * 1024,
+                            variants=(("sandboxed", []), ("unconfined", ["-Dparasol.worker.unconfined=true"])),
+                            inputs=HEAVY)
     finally:
         server.terminate()
         server.wait()
@@ -150,7 +180,7 @@ def main():
 
     cols = list(zip(*BREAKDOWN))
     print("Parasol p50 breakdown ms: launch->created %.0f, created->scheduled %.0f, scheduled->solver start %.0f, solver start->SUCCEEDED %.0f" % tuple(statistics.median(c) * 1000 for c in cols))
-    print("runs per series: %d (after 5 warm-up runs each)" % args.runs)
+    print("runs per series: %d (after %d warm-up runs each)" % (args.runs, WARMUP))
     print("| series                             | p50 ms  | p99 ms  | mean ms |")
     print("|------------------------------------|---------|---------|---------|")
     print(row("bare worker: exec -> solver start", b_start))
@@ -160,6 +190,12 @@ def main():
     print("overhead at p50: solver start %+.1f%%, SUCCEEDED %+.1f%%" % (
         (statistics.median(p_start) / statistics.median(b_start) - 1) * 100,
         (statistics.median(p_end) / statistics.median(b_end) - 1) * 100))
+    if args.compare_sandbox:
+        for name in ("sandboxed", "unconfined"):
+            print(row("bare worker %s: solve (%s)" % (name, "x".join(str(HEAVY[k]) for k in ("nx", "ny"))), compared[name][2]))
+            print(row("bare worker %s: exec -> start" % name, compared[name][0]))
+        print("solver time sandboxed vs unconfined at p50: %+.1f%%" % (
+            (statistics.median(compared["sandboxed"][2]) / statistics.median(compared["unconfined"][2]) - 1) * 100))
     print("overhead at p99: solver start %+.1f%%, SUCCEEDED %+.1f%%" % (
         (pct(p_start, 99) / pct(b_start, 99) - 1) * 100, (pct(p_end, 99) / pct(b_end, 99) - 1) * 100))
 

@@ -820,7 +820,13 @@ public final class WorkerMain {
     String main = PluginProcessMain.class.getName();
     return Monitor.forProcessTree(
         root,
-        p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(main)).orElse(false),
+        // the java process itself, not the bwrap and shell that carry its command line too
+        p ->
+            p.info().command().map(c -> c.endsWith("/java")).orElse(false)
+                && p.info()
+                    .arguments()
+                    .map(a -> java.util.Arrays.asList(a).contains(main))
+                    .orElse(false),
         allocation.cores(),
         heapHeld,
         heapCapacity,

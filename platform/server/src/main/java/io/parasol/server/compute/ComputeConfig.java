@@ -56,8 +56,11 @@ public interface ComputeConfig {
   @WithDefault("false")
   boolean keepWork();
 
-  /** JVM overhead above the heap that the worker's limits allow for. */
-  @WithDefault("96")
+  /**
+   * Memory a worker needs beyond its run's, that Kubernetes and Slurm limits allow for: the
+   * supervisor's JVM and the plugin JVM's own (metaspace, code, threads).
+   */
+  @WithDefault("320")
   long jvmOverheadMb();
 
   /** How long a stopped worker gets to exit before it is killed. */

@@ -285,8 +285,9 @@ class KubernetesBackendTest {
     assertEquals(new Quantity("2"), c.getResources().getLimits().get("nvidia.com/gpu"));
     List<String> command = c.getCommand();
     assertEquals("java", command.get(0));
-    assertTrue(command.contains("-Xmx8192m"), command.toString());
-    assertTrue(command.contains("-XX:ActiveProcessorCount=4"), command.toString());
+    // the supervisor's own small heap; the plugin process gets the run's memory
+    assertTrue(command.contains("-Xmx128m"), command.toString());
+    assertTrue(command.contains("-Dparasol.worker.plugin-memory-mb=8192"), command.toString());
     assertEquals(
         List.of(
             "-jar",
