@@ -34,7 +34,8 @@ public class SandboxSetup {
       Sandbox.Layout layout =
           new Sandbox.Layout(
               jar, List.of(), null, work, jar, Path.of(System.getProperty("java.home")),
-              dir.resolve("p" + i));
+              dir.resolve("p" + i),
+              null);
       List<String> command =
           Sandbox.command(
               layout,

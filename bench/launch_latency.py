@@ -100,7 +100,8 @@ def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=Non
     spec["serverUrl"] = "http://127.0.0.1:%d" % stub.server_port
     if inputs is not None:
         spec["inputs"] = dict(spec["inputs"], **inputs)
-    worker = sorted(f for f in os.listdir(os.path.join(data_dir, "bin")) if f.startswith("parasol-worker"))[0]
+    worker = sorted(f for f in os.listdir(os.path.join(data_dir, "bin"))
+                    if f.startswith("parasol-worker") and f.endswith(".jar"))[0]
     worker = os.path.join(data_dir, "bin", worker)
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64"), "bin", "java")
     if not os.path.exists(java):

@@ -133,4 +133,58 @@ class WorkerSandboxIT {
       assertTrue(attacks.contains("BLOCKED ptrace"), attacks);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aClassDataArchiveIsTrainedOnceThenMapped() throws Exception {
+    assumeTrue(Files.isReadable(WORKER), "the server build holds no worker jar");
+    Path dir = tmp.resolve("class-data");
+    Files.createDirectories(dir);
+    Path supervisor = dir.resolve("supervisor.jsa");
+    Path plugin = dir.resolve("plugin.jsa");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // training, as WorkerClassData does it
+    describe(
+        dir.resolve("train"),
+        List.of(
+            java,
+            "-XX:ArchiveClassesAtExit=" + supervisor,
+            "-Xlog:cds=off,cds+dynamic=off",
+            "-Dparasol.worker.plugin-class-data=" + plugin,
+            "-Dparasol.worker.plugin-class-data-train=true"));
+    assertTrue(Files.size(supervisor) > 1_000_000, "no supervisor archive");
+    assertTrue(Files.size(plugin) > 1_000_000, "no plugin archive");
+    // mapped: with -Xshare:on both JVMs refuse to start unless they map their archive
+    describe(
+        dir.resolve("use"),
+        List.of(
+            java,
+            "-XX:SharedArchiveFile=" + supervisor,
+            "-Xshare:on",
+            "-Dparasol.worker.plugin-class-data=" + plugin,
+            "-Dparasol.worker.plugin-class-data-require=true"));
+  }
+
+  private String describe(Path dir, List<String> jvm) throws Exception {
+    Files.createDirectories(dir);
+    List<String> command = new ArrayList<>(jvm);
+    command.addAll(
+        List.of(
+            "-jar",
+            WORKER.toString(),
+            "describe",
+            PluginJars.HEAT_TRANSFER.toString(),
+            dir.resolve("work").toString(),
+            dir.resolve("report.json").toString()));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("console.txt").toFile())
+            .start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the worker did not finish");
+    String console = Files.readString(dir.resolve("console.txt"));
+    assertEquals(0, p.exitValue(), console);
+    assertTrue(
+        JSON.readTree(dir.resolve("report.json").toFile()).path("passed").asBoolean(), console);
+    return console;
+  }
 }

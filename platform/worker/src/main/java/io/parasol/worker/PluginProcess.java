@@ -125,6 +125,9 @@ final class PluginProcess implements AutoCloseable {
     List<String> inner = new ArrayList<>();
     inner.add(java);
     inner.addAll(jvmOptions(limits, unconfined ? layout.work().resolve("tmp").toString() : "/tmp"));
+    if (!unconfined) {
+      inner.addAll(ClassData.pluginOptions(layout));
+    }
     inner.add("-cp");
     inner.add(unconfined ? layout.workerJar().toString() : Sandbox.WORKER_JAR);
     inner.add(PluginProcessMain.class.getName());
@@ -218,8 +221,9 @@ final class PluginProcess implements AutoCloseable {
       }
     }
     if (finished != null) {
-      // a moment for it to exit on its own, then the end of everything in the sandbox
-      process.waitFor(2, TimeUnit.SECONDS);
+      // a moment for it to exit on its own (longer while it writes a class-data archive), then
+      // the end of everything in the sandbox
+      process.waitFor(ClassData.training() ? 30 : 2, TimeUnit.SECONDS);
     }
     end();
     // what it said before it ended is still to be read: the pipe ends now that every process of

@@ -158,7 +158,8 @@ public final class WorkerMain {
               selfTest.toAbsolutePath(),
               workerJar(),
               pluginJavaHome(),
-              workDir.resolve("sandbox").toAbsolutePath());
+              workDir.resolve("sandbox").toAbsolutePath(),
+              ClassData.forPlugin().orElse(null));
       long memoryMb = Long.getLong("parasol.worker.plugin-memory-mb", 256);
       long maxOutputBytes = Long.getLong("parasol.worker.max-output-bytes", 1L << 30);
       PluginProcess.Limits limits =
@@ -222,6 +223,7 @@ public final class WorkerMain {
                 unconfined ? selfTest.toAbsolutePath().toString() : Sandbox.WORK,
                 1024 * 1024));
         finished = plugin.awaitFinished(Duration.ofDays(1));
+        ClassData.keepTrained(selfTest);
         synchronized (lock) {
           done.set(true);
           String mismatch = descriptor[0] == null ? null : mismatch(jar, descriptor[0]);
@@ -453,7 +455,8 @@ public final class WorkerMain {
               workDir,
               workerJar(),
               pluginJavaHome(),
-              runDir.resolve("sandbox"));
+              runDir.resolve("sandbox"),
+              ClassData.forPlugin().orElse(null));
       Map<String, String> files = new HashMap<>();
       for (Map.Entry<String, String> file : spec.files().entrySet()) {
         Path inside =

@@ -32,10 +32,12 @@ public class SandboxedWorker {
 
   private final ComputeConfig config;
   private final WorkerBinary binary;
+  private final WorkerClassData classData;
 
-  SandboxedWorker(ComputeConfig config, WorkerBinary binary) {
+  SandboxedWorker(ComputeConfig config, WorkerBinary binary, WorkerClassData classData) {
     this.config = config;
     this.binary = binary;
+    this.classData = classData;
   }
 
   /**
@@ -60,6 +62,7 @@ public class SandboxedWorker {
     }
     command.add(javaExecutable());
     command.addAll(jvmOptions(limits, workingDir.resolve("tmp").toString(), config));
+    command.addAll(classData.options());
     // the run-time output limits, which a self-test is held to as a run would be
     command.add("-Dparasol.worker.max-output-files=" + config.maxOutputFiles());
     command.add("-Dparasol.worker.max-output-bytes=" + config.maxOutputBytes().asLongValue());

@@ -56,6 +56,8 @@ class KubernetesBackendTest {
   @KubernetesTestServer KubernetesServer server;
 
   @Inject ComputeConfig config;
+
+  @Inject io.parasol.server.scheduling.ClusterHealth health;
   @Inject DataDirectory data;
 
   private KubernetesClient k8s() {
@@ -513,9 +515,13 @@ class KubernetesBackendTest {
         new JobStatusBuilder()
             .withConditions(
                 new JobConditionBuilder().withType("Complete").withStatus("True").build()));
+    // Probed here rather than waiting for the loop, whose round may be held up by other clusters.
     Api.poll(
         Duration.ofSeconds(30),
-        () -> k8s().batch().v1().jobs().inNamespace(NS).withName("parasol-orphan-1").get(),
+        () -> {
+          health.probe("k8s-east");
+          return k8s().batch().v1().jobs().inNamespace(NS).withName("parasol-orphan-1").get();
+        },
         j -> j == null,
         "the orphaned Job to be collected");
     assertNotNull(second);

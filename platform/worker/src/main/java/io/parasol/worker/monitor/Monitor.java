@@ -41,6 +41,7 @@ public final class Monitor implements AutoCloseable {
   private final Map<String, Double> solverMetrics = new ConcurrentHashMap<>();
   private final Set<String> solverNames = ConcurrentHashMap.newKeySet();
   private volatile Double progress;
+  private volatile Double framedProgress;
   private volatile Double problemSize;
   private ScheduledExecutorService timer;
   private long nextFrameNanos;
@@ -230,8 +231,17 @@ public final class Monitor implements AutoCloseable {
   }
 
   MetricFrame frame(long nowNanos) {
+    return frame(nowNanos, false);
+  }
+
+  /**
+   * One frame; the last one, taken after the solver's process ended, leaves out what could no
+   * longer be read of it instead of calling it unavailable.
+   */
+  private MetricFrame frame(long nowNanos, boolean last) {
     Set<String> unavailable = new TreeSet<>();
-    Map<String, Double> values = new HashMap<>(process.sample(nowNanos, unavailable));
+    Map<String, Double> values =
+        new HashMap<>(process.sample(nowNanos, last ? new TreeSet<>() : unavailable));
     for (DeviceSampler device : devices) {
       try {
         Map<String, Double> read = device.sample();
@@ -249,6 +259,7 @@ public final class Monitor implements AutoCloseable {
     if (p != null) {
       values.put(MetricFrame.PROGRESS, p);
     }
+    framedProgress = p;
     Double size = problemSize;
     if (size != null) {
       values.put(MetricFrame.PROBLEM_SIZE, size);
@@ -277,9 +288,12 @@ public final class Monitor implements AutoCloseable {
     }
     long now = System.nanoTime();
     // A last frame when it covers at least half an interval (a shorter one would judge the solver's
-    // own teardown), or when it would be the run's only one.
-    if (frames == 0 || now >= nextFrameNanos - interval.toNanos() / 2) {
-      sink.accept(frame(now));
+    // own teardown), when it would be the run's only one, or when the progress moved since the
+    // last (it arrives from the sandboxed plugin process a moment after the solver said it).
+    if (frames == 0
+        || now >= nextFrameNanos - interval.toNanos() / 2
+        || !java.util.Objects.equals(progress, framedProgress)) {
+      sink.accept(frame(now, true));
     }
     devices.forEach(DeviceSampler::close);
   }

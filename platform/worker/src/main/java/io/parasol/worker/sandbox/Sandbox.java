@@ -41,6 +41,9 @@ public final class Sandbox {
   /** The worker jar (the plugin process's classes) inside the sandbox (read-only). */
   public static final String WORKER_JAR = "/parasol/worker.jar";
 
+  /** The plugin JVM's class-data archive inside the sandbox (read-only), when there is one. */
+  public static final String CLASS_DATA = "/parasol/classes.jsa";
+
   /** The user plugin code runs as, inside the sandbox's user namespace. */
   static final int UID = 1000;
 
@@ -71,6 +74,8 @@ public final class Sandbox {
    * @param javaHome the JDK that runs the plugin process
    * @param privateDir a directory of the supervisor's that the sandbox does not see, for the filter
    *     and the generated {@code /etc} files
+   * @param classData the plugin JVM's class-data archive, seen as {@link #CLASS_DATA}; null for
+   *     none
    */
   public record Layout(
       Path pluginJar,
@@ -79,7 +84,8 @@ public final class Sandbox {
       Path work,
       Path workerJar,
       Path javaHome,
-      Path privateDir) {
+      Path privateDir,
+      Path classData) {
 
     /** The plugin jar's path inside. */
     public String pluginInside() {
@@ -260,6 +266,9 @@ public final class Sandbox {
     Files.createDirectories(tmp);
     add(b, "--dir", "/parasol", "--dir", PLUGIN);
     add(b, "--ro-bind", layout.workerJar().toString(), WORKER_JAR);
+    if (layout.classData() != null) {
+      add(b, "--ro-bind", layout.classData().toString(), CLASS_DATA);
+    }
     add(b, "--ro-bind", layout.pluginJar().toString(), layout.pluginInside());
     List<String> deps = layout.dependenciesInside();
     for (int i = 0; i < deps.size(); i++) {
