@@ -180,10 +180,41 @@ class ChartTest {
                   "pods:get",
                   "pods:list",
                   "pods:watch",
-                  "pods/log:get")),
+                  "pods/log:get",
+                  "networkpolicies:create",
+                  "networkpolicies:get",
+                  "networkpolicies:update")),
           grants);
     }
     assertEquals(2, kind(docs, "RoleBinding").size());
+
+    // Run pods reach the server's pods and DNS, and take no connections.
+    List<JsonNode> workerPolicies =
+        kind(docs, "NetworkPolicy").stream()
+            .filter(p -> p.at("/metadata/name").asText().endsWith("-workers"))
+            .toList();
+    assertEquals(
+        List.of("parasol-runs", "parasol-gpu-runs"),
+        workerPolicies.stream().map(p -> p.at("/metadata/namespace").asText()).toList());
+    for (JsonNode policy : workerPolicies) {
+      assertEquals(
+          "parasol",
+          policy.at("/spec/podSelector/matchLabels/app.kubernetes.io~1managed-by").asText());
+      assertEquals("[\"Ingress\",\"Egress\"]", policy.at("/spec/policyTypes").toString());
+      assertEquals(0, policy.at("/spec/ingress").size());
+      JsonNode egress = policy.at("/spec/egress");
+      assertEquals(2, egress.size());
+      assertEquals(
+          "parasol",
+          egress.at("/0/to/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText());
+      assertEquals(
+          "server",
+          egress.at("/0/to/0/podSelector/matchLabels/app.kubernetes.io~1component").asText());
+      assertEquals("http", egress.at("/0/ports/0/port").asText());
+      assertEquals(1, egress.at("/0/ports").size());
+      assertEquals("kube-dns", egress.at("/1/to/0/podSelector/matchLabels/k8s-app").asText());
+      assertEquals(53, egress.at("/1/ports/0/port").asInt());
+    }
     JsonNode ingress = kind(docs, "Ingress").get(0);
     assertEquals("parasol.acme.example", ingress.at("/spec/rules/0/host").asText());
     assertEquals("parasol-tls", ingress.at("/spec/tls/0/secretName").asText());

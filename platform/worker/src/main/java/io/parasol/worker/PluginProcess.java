@@ -2,6 +2,7 @@ package io.parasol.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parasol.protocol.Json;
+import io.parasol.protocol.PluginContainer;
 import io.parasol.protocol.PluginMessage;
 import io.parasol.worker.sandbox.Cgroup;
 import io.parasol.worker.sandbox.Sandbox;
@@ -59,7 +60,12 @@ final class PluginProcess implements AutoCloseable {
     PROTOCOL
   }
 
+  /** The plugin process when it is this supervisor's child; null when it runs in a container. */
   private final Process process;
+
+  /** The plugin container's pipes, in its channel directory; null for a child process. */
+  private final ContainerChannel container;
+
   private final Optional<Cgroup> cgroup;
   private final OutputStream toPlugin;
   private final Thread reader;
@@ -72,21 +78,23 @@ final class PluginProcess implements AutoCloseable {
 
   private PluginProcess(
       Process process,
+      ContainerChannel container,
       Optional<Cgroup> cgroup,
       Consumer<PluginMessage> onMessage,
       Limits limits,
       Path work,
       OutputStream consoleOut) {
     this.process = process;
+    this.container = container;
     this.cgroup = cgroup;
-    this.toPlugin = process.getOutputStream();
+    this.toPlugin = process != null ? process.getOutputStream() : container.in();
+    InputStream out = process != null ? process.getInputStream() : container.out();
+    InputStream err = process != null ? process.getErrorStream() : container.err();
     this.consoleOut = consoleOut;
     this.consoleCap = limits.consoleCap();
-    this.reader = daemon("parasol-plugin-reader", () -> read(process.getInputStream(), onMessage));
+    this.reader = daemon("parasol-plugin-reader", () -> read(out, onMessage));
     this.console =
-        daemon(
-            "parasol-plugin-console",
-            () -> copyConsole(process.getErrorStream(), consoleOut, limits.consoleCap()));
+        daemon("parasol-plugin-console", () -> copyConsole(err, consoleOut, limits.consoleCap()));
     this.diskWatch = daemon("parasol-disk-watch", () -> watchDisk(work, limits));
     reader.start();
     console.start();
@@ -163,7 +171,152 @@ final class PluginProcess implements AutoCloseable {
       cgroup.ifPresent(Cgroup::close);
       throw e;
     }
-    return new PluginProcess(process, cgroup, onMessage, limits, layout.work(), consoleOut);
+    return new PluginProcess(process, null, cgroup, onMessage, limits, layout.work(), consoleOut);
+  }
+
+  /**
+   * Starts the plugin process in the plugin container of a Kubernetes pod, which the platform
+   * confines (its own user, no capabilities, read-only root, the pod's limits and network policy):
+   * the plugin's jars go to the code volume that container mounts read-only, its JVM options to an
+   * argument file, and the two talk over named pipes in the channel directory both mount. The
+   * container waits for the pipes, then runs {@code java @channel/argfile PluginProcessMain}.
+   *
+   * @param channel the channel directory, shared with the plugin container
+   * @param code the code volume, seen by the plugin container as {@link Sandbox#PLUGIN}
+   * @param layout the run's files (the inside paths are the sandbox's)
+   * @param limits the limits (the pod's own limits enforce memory, cores and processes)
+   * @param onMessage receives what the plugin process says, on the reader's thread
+   * @param consoleOut where the plugin's console goes (the worker's own console)
+   * @param connectTimeout how long to wait for the plugin container to open the pipes
+   */
+  static PluginProcess startInContainer(
+      Path channel,
+      Path code,
+      Sandbox.Layout layout,
+      Limits limits,
+      Consumer<PluginMessage> onMessage,
+      OutputStream consoleOut,
+      Duration connectTimeout)
+      throws IOException {
+    Files.createDirectories(code);
+    Files.copy(
+        layout.pluginJar(),
+        code.resolve("app.jar"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    for (int i = 0; i < layout.dependencies().size(); i++) {
+      Files.copy(
+          layout.dependencies().get(i),
+          code.resolve("base-" + (i + 1) + ".jar"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    // the plugin container runs as a user of its own: it writes in the work directory only
+    Path work = layout.work();
+    for (Path dir : List.of(work, work.resolve("tmp"), work.resolve("outputs"))) {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    List<String> args = new ArrayList<>(jvmOptions(limits, Sandbox.WORK + "/tmp"));
+    args.add("-cp");
+    args.add(layout.workerJar().toString());
+    Path argfile = channel.resolve(Path.of(PluginContainer.ARGFILE).getFileName().toString());
+    Files.write(argfile.resolveSibling("argfile.tmp"), args, StandardCharsets.UTF_8);
+    Files.move(
+        argfile.resolveSibling("argfile.tmp"),
+        argfile,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    ContainerChannel pipes = ContainerChannel.open(channel, connectTimeout);
+    return new PluginProcess(null, pipes, Optional.empty(), onMessage, limits, work, consoleOut);
+  }
+
+  /**
+   * The named pipes to a plugin container: its standard input, output and error, made here and
+   * opened in the order the container's shell opens them ({@code <in >out 2>err}).
+   */
+  record ContainerChannel(OutputStream in, InputStream out, InputStream err) {
+
+    static final List<String> PIPES = List.of("in", "out", "err");
+
+    static ContainerChannel open(Path channel, Duration timeout) throws IOException {
+      for (String pipe : PIPES) {
+        Path fifo = channel.resolve(pipe);
+        Files.deleteIfExists(fifo);
+        Process mkfifo =
+            new ProcessBuilder("mkfifo", "-m", "0666", fifo.toString())
+                .redirectErrorStream(true)
+                .start();
+        try {
+          if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
+            throw new IOException(
+                "cannot make the pipe "
+                    + pipe
+                    + ": "
+                    + new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .strip());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while making the pipes", e);
+        }
+      }
+      java.util.concurrent.CompletableFuture<ContainerChannel> opened =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  OutputStream in = new java.io.FileOutputStream(channel.resolve("in").toFile());
+                  InputStream out = new java.io.FileInputStream(channel.resolve("out").toFile());
+                  InputStream err = new java.io.FileInputStream(channel.resolve("err").toFile());
+                  // open here, gone there: a restarted plugin container waits for pipes that
+                  // never come again instead of starting a second plugin process on these
+                  for (String pipe : List.of("err", "out", "in")) {
+                    Files.deleteIfExists(channel.resolve(pipe));
+                  }
+                  return new ContainerChannel(in, out, err);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              r -> daemon("parasol-plugin-connect", r).start());
+      try {
+        return opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        unblock(channel);
+        throw new IOException(
+            "the plugin container did not open its pipes within " + timeout.toSeconds() + " s");
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("cannot open the plugin container's pipes: " + e.getCause(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        unblock(channel);
+        throw new IOException("interrupted while waiting for the plugin container", e);
+      }
+    }
+
+    /** Opens the other ends, so that an open still waiting for the container returns. */
+    private static void unblock(Path channel) {
+      for (String pipe : PIPES) {
+        try {
+          java.nio.channels.FileChannel.open(
+                  channel.resolve(pipe),
+                  java.nio.file.StandardOpenOption.READ,
+                  java.nio.file.StandardOpenOption.WRITE)
+              .close();
+        } catch (IOException e) {
+          // gone already
+        }
+      }
+    }
+
+    void close() {
+      for (java.io.Closeable c : List.<java.io.Closeable>of(in, out, err)) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          // closed already
+        }
+      }
+    }
   }
 
   /** The plugin JVM's options: heap at the run's memory, exit on running out of it, cores. */
@@ -213,28 +366,34 @@ final class PluginProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (finished == null
         && stopped == null
-        && process.isAlive()
+        && (process == null || process.isAlive())
         && System.nanoTime() < deadline) {
       reader.join(50);
       if (!reader.isAlive()) {
         break;
       }
     }
-    if (finished != null) {
+    if (finished != null && process != null) {
       // a moment for it to exit on its own (longer while it writes a class-data archive), then
       // the end of everything in the sandbox
       process.waitFor(ClassData.training() ? 30 : 2, TimeUnit.SECONDS);
+    } else if (finished != null) {
+      reader.join(2000);
     }
     end();
     // what it said before it ended is still to be read: the pipe ends now that every process of
-    // the sandbox is gone, so this waits only for the parsing
-    reader.join(30_000);
+    // the sandbox is gone, so this waits only for the parsing (a plugin container ends with the
+    // pod, after this supervisor: what it holds open does not end the pipe)
+    reader.join(process != null ? 30_000 : 2000);
     console.join(2000);
     return finished;
   }
 
   /** The exit code, once ended. */
   int exitCode() {
+    if (process == null) {
+      return -1; // a plugin container's exit is the platform's to see
+    }
     try {
       process.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -263,9 +422,37 @@ final class PluginProcess implements AutoCloseable {
     return cgroup.map(Cgroup::tooManyTasks).orElse(false);
   }
 
-  /** The sandbox's root process, for sampling its tree. */
-  ProcessHandle handle() {
-    return process.toHandle();
+  /**
+   * The process whose tree is sampled: the sandbox's root, or in a plugin container (whose
+   * processes this supervisor sees through the pod's shared process namespace) the plugin JVM.
+   */
+  Optional<ProcessHandle> handle() {
+    if (process != null) {
+      return Optional.of(process.toHandle());
+    }
+    ProcessHandle found = containerJvm;
+    if (found != null && found.isAlive()) {
+      return Optional.of(found);
+    }
+    String main = PluginProcessMain.class.getName();
+    Optional<ProcessHandle> jvm =
+        ProcessHandle.allProcesses()
+            .filter(
+                p ->
+                    p.info()
+                        .arguments()
+                        .map(a -> java.util.Arrays.asList(a).contains(main))
+                        .orElse(false))
+            .findFirst();
+    jvm.ifPresent(p -> containerJvm = p);
+    return jvm;
+  }
+
+  private volatile ProcessHandle containerJvm;
+
+  /** Whether the plugin process runs in a container of its own rather than as a child. */
+  boolean inContainer() {
+    return container != null;
   }
 
   /** The cgroup, if the run has one. */
@@ -276,6 +463,17 @@ final class PluginProcess implements AutoCloseable {
   /** Kills every process of the sandbox. */
   void end() {
     if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (container != null) {
+      // the plugin container ends with the pod when this supervisor exits: the platform kills
+      // whatever it left running; its pipes close now
+      try {
+        toPlugin.close();
+      } catch (IOException e) {
+        // closed already
+      }
+      diskWatch.interrupt();
       return;
     }
     cgroup.ifPresent(Cgroup::killAll);
@@ -295,6 +493,9 @@ final class PluginProcess implements AutoCloseable {
   public void close() {
     end();
     cgroup.ifPresent(Cgroup::close);
+    if (container != null) {
+      container.close();
+    }
   }
 
   private void stop(Stop why, String reason) {

@@ -97,10 +97,20 @@ public final class WorkerMain {
       System.exit(unavailable.isPresent() ? EXIT_NO_SANDBOX : EXIT_OK);
     } else if (args.length == 4 && "fetch".equals(args[0])) {
       System.exit(fetchAndRun(args[1], args[2], Path.of(args[3])));
+    } else if (args.length == 2 && "fetch".equals(args[0])) {
+      // the server's address and the run from the environment, off the command line (which
+      // every process of a pod that shares its process namespace may read)
+      String url = System.getenv("PARASOL_SERVER_URL");
+      String run = System.getenv("PARASOL_RUN_ID");
+      if (url == null || run == null) {
+        System.err.println("parasol-worker: PARASOL_SERVER_URL and PARASOL_RUN_ID must be set");
+        System.exit(EXIT_USAGE);
+      }
+      System.exit(fetchAndRun(url.strip(), run.strip(), Path.of(args[1])));
     }
     System.err.println(
         "usage: parasol-worker describe PLUGIN.jar WORK_DIR REPORT.json | run SPEC.json"
-            + " | fetch SERVER_URL RUN_ID RUN_DIR | check-sandbox");
+            + " | fetch SERVER_URL RUN_ID RUN_DIR | fetch RUN_DIR | check-sandbox");
     System.exit(EXIT_USAGE);
   }
 
@@ -338,8 +348,16 @@ public final class WorkerMain {
     if (plugin.tooManyTasks()) {
       return "the solver started more processes and threads than its limit allows; it was stopped";
     }
-    if (plugin.outOfMemory() || code == EXIT_OUT_OF_MEMORY && plugin.saidOutOfMemory()) {
+    if (plugin.outOfMemory()
+        || (code == EXIT_OUT_OF_MEMORY || plugin.inContainer()) && plugin.saidOutOfMemory()) {
       return outOfMemory(memoryMb);
+    }
+    if (plugin.inContainer()) {
+      // its exit is the platform's to see: a container killed at its memory limit says nothing
+      return otherwise
+          + ": the plugin container ended without an answer (at its memory limit of "
+          + memoryMb
+          + " MiB, the platform kills it without a word)";
     }
     return otherwise + ": the plugin process exited with code " + code;
   }
@@ -426,6 +444,12 @@ public final class WorkerMain {
       Files.createDirectories(outputs);
       Files.createDirectories(workDir.resolve("tmp"));
       boolean unconfined = Boolean.getBoolean("parasol.worker.unconfined");
+      // in a Kubernetes pod the plugin runs in a container of its own, which the platform confines
+      Optional<Path> container =
+          Optional.ofNullable(System.getProperty("parasol.worker.plugin-container")).map(Path::of);
+      if (container.isPresent()) {
+        unconfined = false;
+      }
       if (unconfined && !loopback(spec.serverUrl())) {
         reporter.finish(
             RunEvent.of(
@@ -434,7 +458,7 @@ public final class WorkerMain {
                     + " loopback (a development setting)"));
         return EXIT_NO_SANDBOX;
       }
-      if (!unconfined && Sandbox.bwrap().isEmpty()) {
+      if (!unconfined && container.isEmpty() && Sandbox.bwrap().isEmpty()) {
         reporter.finish(
             RunEvent.of(
                 RunEvent.Type.FAILED,
@@ -523,17 +547,30 @@ public final class WorkerMain {
       PluginProcess plugin;
       try {
         plugin =
-            PluginProcess.start(
-                layout,
-                limits,
-                spec.runId(),
-                onMessage,
-                warning -> {
-                  System.out.println("parasol-worker: " + warning);
-                  reporter.offer(RunEvent.log("WARN", "resource limits: " + warning));
-                },
-                unconfined,
-                System.out);
+            container.isPresent()
+                ? PluginProcess.startInContainer(
+                    container.get(),
+                    Path.of(
+                        System.getProperty(
+                            "parasol.worker.plugin-code",
+                            container.get().resolveSibling("code").toString())),
+                    layout,
+                    limits,
+                    onMessage,
+                    System.out,
+                    Duration.ofSeconds(
+                        Long.getLong("parasol.worker.plugin-container-timeout-seconds", 300)))
+                : PluginProcess.start(
+                    layout,
+                    limits,
+                    spec.runId(),
+                    onMessage,
+                    warning -> {
+                      System.out.println("parasol-worker: " + warning);
+                      reporter.offer(RunEvent.log("WARN", "resource limits: " + warning));
+                    },
+                    unconfined,
+                    System.out);
       } catch (IOException e) {
         reporter.finish(
             RunEvent.of(
@@ -542,7 +579,7 @@ public final class WorkerMain {
       }
       try (plugin) {
         synchronized (monitorLock) {
-          monitor[0] = monitor(spec, reporter, plugin.handle(), heapHeld::get, heapCapacity::get);
+          monitor[0] = monitor(spec, reporter, plugin::handle, heapHeld::get, heapCapacity::get);
         }
         plugin.send(
             new PluginMessage.Run(
@@ -796,7 +833,7 @@ public final class WorkerMain {
   private static Monitor monitor(
       RunSpec spec,
       EventReporter reporter,
-      ProcessHandle root,
+      java.util.function.Supplier<Optional<ProcessHandle>> root,
       java.util.function.LongSupplier heapHeld,
       java.util.function.LongSupplier heapCapacity) {
     RunSpec.Monitoring settings = spec.sampling();
@@ -823,9 +860,10 @@ public final class WorkerMain {
     String main = PluginProcessMain.class.getName();
     return Monitor.forProcessTree(
         root,
-        // the java process itself, not the bwrap and shell that carry its command line too
+        // the java process itself, not the bwrap and shell that carry its command line too (a
+        // plugin container's JVM, another user's, may not show its executable)
         p ->
-            p.info().command().map(c -> c.endsWith("/java")).orElse(false)
+            p.info().command().map(c -> c.endsWith("/java")).orElse(true)
                 && p.info()
                     .arguments()
                     .map(a -> java.util.Arrays.asList(a).contains(main))

@@ -48,6 +48,9 @@ public class ClusterService {
   private static final Pattern LABEL_KEY =
       Pattern.compile(
           "([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
   private static final Pattern API_VERSION = Pattern.compile("v0\\.0\\.3[6-8]");
   private static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
   private static final int MAX_LABELS = 32;
@@ -222,6 +225,28 @@ public class ClusterService {
     if (timeout != null && (timeout < 1 || timeout > 300)) {
       problems.add(new FieldProblem("kubernetes.requestTimeoutSeconds", "must be 1 to 300"));
     }
+    String runtimeClass = k.runtimeClassName();
+    if (runtimeClass != null && !DNS_SUBDOMAIN.matcher(runtimeClass).matches()) {
+      problems.add(
+          new FieldProblem(
+              "kubernetes.runtimeClassName",
+              "must be a RuntimeClass name: lower-case letters, digits, '-' and '.', at most 253"));
+    }
+    List<String> cidrs = k.serverCidrs();
+    if (cidrs != null) {
+      if (cidrs.size() > 32) {
+        problems.add(new FieldProblem("kubernetes.serverCidrs", "must hold at most 32 CIDRs"));
+      } else {
+        for (int i = 0; i < cidrs.size(); i++) {
+          if (!Cidr.valid(cidrs.get(i))) {
+            problems.add(
+                new FieldProblem(
+                    "kubernetes.serverCidrs[" + i + "]",
+                    "must be an IPv4 or IPv6 CIDR, such as 10.0.0.0/16"));
+          }
+        }
+      }
+    }
     return new KubernetesSettings(
         k.apiServerUrl(),
         namespace,
@@ -229,7 +254,11 @@ public class ClusterService {
         k.tokenFile(),
         k.caCertFile(),
         k.callbackUrl(),
-        timeout == null ? 10 : timeout);
+        timeout == null ? 10 : timeout,
+        runtimeClass,
+        cidrs == null
+            ? null
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(cidrs)));
   }
 
   private static SlurmSettings slurm(List<FieldProblem> problems, SlurmSettings s) {

@@ -21,6 +21,10 @@ public final class ClusterViews {
    * @param caCertFile the API server's CA certificate
    * @param callbackUrl how workers in the cluster reach this server
    * @param requestTimeoutSeconds the API request timeout
+   * @param runtimeClassName the RuntimeClass run pods use (gVisor or Kata, for example); absent:
+   *     the cluster's default runtime
+   * @param serverCidrs where the server is, as the run pods' network policy lets them reach it
+   *     (CIDRs); absent: the addresses the callback URL's host resolves to from this server
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record KubernetesSettings(
@@ -30,7 +34,31 @@ public final class ClusterViews {
       String tokenFile,
       String caCertFile,
       String callbackUrl,
-      Integer requestTimeoutSeconds) {}
+      Integer requestTimeoutSeconds,
+      String runtimeClassName,
+      List<String> serverCidrs) {
+
+    /** Settings without a runtime class or server CIDRs. */
+    public KubernetesSettings(
+        String apiServerUrl,
+        String namespace,
+        String image,
+        String tokenFile,
+        String caCertFile,
+        String callbackUrl,
+        Integer requestTimeoutSeconds) {
+      this(
+          apiServerUrl,
+          namespace,
+          image,
+          tokenFile,
+          caCertFile,
+          callbackUrl,
+          requestTimeoutSeconds,
+          null,
+          null);
+    }
+  }
 
   /**
    * How to reach a Slurm cluster: slurmrestd with a JWT the server mints from the cluster's key, or

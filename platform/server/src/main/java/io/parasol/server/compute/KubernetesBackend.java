@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +27,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.parasol.protocol.PluginContainer;
 import io.parasol.server.compute.ClusterViews.KubernetesMapping;
 import io.parasol.server.compute.ClusterViews.KubernetesSettings;
 import io.parasol.server.storage.DataDirectory;
@@ -61,6 +65,18 @@ final class KubernetesBackend implements ComputeBackend {
   static final String PARTITION = "parasol.io/partition";
   static final String JOB_NAME = "job-name";
   static final String WORKER_JAR = "/opt/parasol/worker.jar";
+  static final String RUN_DIR = "/work/run";
+  static final String CODE = "/work/code";
+
+  /** The supervisor's user: the worker image's. */
+  static final long SUPERVISOR_UID = 1000;
+
+  /** The plugin container's user, another than the supervisor's. */
+  static final long PLUGIN_UID = 1001;
+
+  /** The supervisor container's memory: its 128 MiB heap and the JVM around it. */
+  static final long SUPERVISOR_MEMORY_MB = 384;
+
   private static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
   private final String cluster;
@@ -143,6 +159,7 @@ final class KubernetesBackend implements ComputeBackend {
             .addToStringData("token", launch.token())
             .build();
     ensureInformer();
+    ensureNetworkPolicy();
     tracked.put(name, new TrackedJob(launch.runId(), launch.attempt(), listener));
     try {
       client.secrets().inNamespace(settings.namespace()).resource(secret).createOr(r -> r.update());
@@ -154,6 +171,112 @@ final class KubernetesBackend implements ComputeBackend {
           "the API server did not take Job " + name + ": " + cause(e), e);
     }
     return name;
+  }
+
+  /**
+   * The run namespace's network policy, made or brought up to date before the first Job: run pods
+   * take no connections and reach only the server (its CIDRs, or the addresses the callback URL's
+   * host has from here) on the callback URL's port, and DNS when that host is a name.
+   */
+  private void ensureNetworkPolicy() throws UnavailableException {
+    if (networkPolicyApplied) {
+      return;
+    }
+    NetworkPolicy policy = networkPolicy();
+    try {
+      client
+          .network()
+          .v1()
+          .networkPolicies()
+          .inNamespace(settings.namespace())
+          .resource(policy)
+          .createOr(r -> r.update());
+    } catch (KubernetesClientException e) {
+      throw new UnavailableException(
+          "the run pods' network policy could not be applied in namespace "
+              + settings.namespace()
+              + " (the server needs to create and update networkpolicies there): "
+              + cause(e),
+          e);
+    }
+    networkPolicyApplied = true;
+  }
+
+  private volatile boolean networkPolicyApplied;
+
+  static final String NETWORK_POLICY = "parasol-workers";
+
+  /** The run pods' network policy. */
+  NetworkPolicy networkPolicy() throws UnavailableException {
+    java.net.URI url = java.net.URI.create(callbackUrl);
+    String host = url.getHost();
+    int port =
+        url.getPort() > 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    List<String> cidrs = new ArrayList<>();
+    boolean named = host != null && Cidr.literal(host.replaceAll("^\\[|\\]$", "")) == null;
+    if (settings.serverCidrs() != null && !settings.serverCidrs().isEmpty()) {
+      cidrs.addAll(settings.serverCidrs());
+    } else if (!named) {
+      cidrs.add(Cidr.of(Cidr.literal(host.replaceAll("^\\[|\\]$", ""))));
+    } else {
+      try {
+        for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+          cidrs.add(Cidr.of(a));
+        }
+      } catch (java.net.UnknownHostException e) {
+        throw new UnavailableException(
+            "the callback URL's host "
+                + host
+                + " does not resolve here, so the run pods' network policy cannot name the"
+                + " server: set the cluster's kubernetes.serverCidrs",
+            e);
+      }
+    }
+    NetworkPolicyBuilder b =
+        new NetworkPolicyBuilder()
+            .withNewMetadata()
+            .withName(NETWORK_POLICY)
+            .withNamespace(settings.namespace())
+            .addToLabels(MANAGED_BY, PARASOL)
+            .endMetadata()
+            .withNewSpec()
+            .withNewPodSelector()
+            .addToMatchLabels(MANAGED_BY, PARASOL)
+            .endPodSelector()
+            .withPolicyTypes("Ingress", "Egress")
+            .withIngress(List.of())
+            .addNewEgress()
+            .withTo(
+                cidrs.stream()
+                    .map(
+                        c ->
+                            new NetworkPolicyPeerBuilder()
+                                .withNewIpBlock()
+                                .withCidr(c)
+                                .endIpBlock()
+                                .build())
+                    .toList())
+            .addNewPort()
+            .withProtocol("TCP")
+            .withPort(new io.fabric8.kubernetes.api.model.IntOrString(port))
+            .endPort()
+            .endEgress()
+            .endSpec();
+    if (named) {
+      b.editSpec()
+          .addNewEgress()
+          .addNewPort()
+          .withProtocol("UDP")
+          .withPort(new io.fabric8.kubernetes.api.model.IntOrString(53))
+          .endPort()
+          .addNewPort()
+          .withProtocol("TCP")
+          .withPort(new io.fabric8.kubernetes.api.model.IntOrString(53))
+          .endPort()
+          .endEgress()
+          .endSpec();
+    }
+    return b.build();
   }
 
   private Map<String, String> labels(Launch launch) {
@@ -200,9 +323,12 @@ final class KubernetesBackend implements ComputeBackend {
                 Math.max(32, launch.allocation().memoryMb()), launch.allocation().cores(), 0),
             "/work/run/tmp",
             config));
-    command.addAll(
-        List.of("-jar", WORKER_JAR, "fetch", callbackUrl, launch.runId().toString(), "/work/run"));
+    command.add("-Dparasol.worker.plugin-container=" + PluginContainer.CHANNEL);
+    command.add("-Dparasol.worker.plugin-code=" + CODE);
+    // the server's address and the run stay off the command line, which the plugin container sees
+    command.addAll(List.of("-jar", WORKER_JAR, "fetch", RUN_DIR));
     Map<String, String> labels = labels(launch);
+    long workMb = (config.maxWorkBytes().asLongValue() >> 20) + 512;
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -222,6 +348,11 @@ final class KubernetesBackend implements ComputeBackend {
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
+        // the supervisor samples the plugin container's processes; they run as another user, so
+        // it reads their /proc but cannot signal or trace them, nor they it
+        .withShareProcessNamespace(true)
+        .withTerminationGracePeriodSeconds(5L)
+        .withRuntimeClassName(settings.runtimeClassName())
         .withImagePullSecrets(
             jobs.imagePullSecrets().orElse(List.of()).stream()
                 .map(n -> new LocalObjectReferenceBuilder().withName(n).build())
@@ -243,10 +374,31 @@ final class KubernetesBackend implements ComputeBackend {
                     .toList())
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
+        .withRunAsUser(SUPERVISOR_UID)
+        .withRunAsGroup(SUPERVISOR_UID)
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
+        // the plugin process: a sidecar (restartable init container), so that the pod ends when
+        // the supervisor does, whatever plugin code left running
+        .addNewInitContainer()
+        .withName("plugin")
+        .withImage(image())
+        .withImagePullPolicy(jobs.imagePullPolicy().name())
+        .withRestartPolicy("Always")
+        .withCommand(PluginContainer.command())
+        .withNewResources()
+        .withRequests(requests)
+        .withLimits(limits)
+        .endResources()
+        .withVolumeMounts(
+            mount("code", PluginContainer.PLUGIN, true),
+            mount("inputs", PluginContainer.INPUTS, true),
+            mount("work", PluginContainer.WORK, false),
+            mount("channel", PluginContainer.CHANNEL, true))
+        .withSecurityContext(confined(PLUGIN_UID))
+        .endInitContainer()
         .addNewContainer()
         .withName("worker")
         .withImage(image())
@@ -258,32 +410,71 @@ final class KubernetesBackend implements ComputeBackend {
                 .withNewValueFrom()
                 .withNewSecretKeyRef("token", name, false)
                 .endValueFrom()
+                .build(),
+            new EnvVarBuilder().withName("PARASOL_SERVER_URL").withValue(callbackUrl).build(),
+            new EnvVarBuilder()
+                .withName("PARASOL_RUN_ID")
+                .withValue(launch.runId().toString())
                 .build())
         .withNewResources()
-        .withRequests(requests)
-        .withLimits(limits)
+        .withRequests(
+            Map.of(
+                "cpu", new Quantity("250m"), "memory", new Quantity(SUPERVISOR_MEMORY_MB + "Mi")))
+        .withLimits(
+            Map.of("cpu", new Quantity("1"), "memory", new Quantity(SUPERVISOR_MEMORY_MB + "Mi")))
         .endResources()
-        .addNewVolumeMount()
-        .withName("work")
-        .withMountPath("/work")
-        .endVolumeMount()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withVolumeMounts(
+            mount("run", RUN_DIR, false),
+            mount("inputs", RUN_DIR + "/inputs", false),
+            mount("work", RUN_DIR + "/work", false),
+            mount("code", CODE, false),
+            mount("channel", PluginContainer.CHANNEL, false))
+        .withSecurityContext(confined(SUPERVISOR_UID))
         .endContainer()
-        .addNewVolume()
-        .withName("work")
-        .withNewEmptyDir()
-        .withSizeLimit(new Quantity((config.maxOutputBytes().asLongValue() >> 20) * 2 + 512 + "Mi"))
-        .endEmptyDir()
-        .endVolume()
+        .withVolumes(
+            emptyDir("run", "1Gi", null),
+            emptyDir("code", "1Gi", null),
+            emptyDir("inputs", workMb + "Mi", null),
+            emptyDir("work", workMb + "Mi", null),
+            emptyDir("channel", "1Mi", "Memory"))
         .endSpec()
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.VolumeMount mount(
+      String volume, String path, boolean readOnly) {
+    return new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly)
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Volume emptyDir(
+      String name, String size, String medium) {
+    return new io.fabric8.kubernetes.api.model.VolumeBuilder()
+        .withName(name)
+        .withNewEmptyDir()
+        .withMedium(medium)
+        .withSizeLimit(new Quantity(size))
+        .endEmptyDir()
+        .build();
+  }
+
+  /** A container's confinement: its own fixed user, no privileges, a read-only root. */
+  private static io.fabric8.kubernetes.api.model.SecurityContext confined(long uid) {
+    return new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(uid)
+        .withRunAsGroup(uid)
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withPrivileged(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
         .build();
   }
 

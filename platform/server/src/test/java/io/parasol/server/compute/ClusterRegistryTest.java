@@ -150,6 +150,30 @@ class ClusterRegistryTest {
                 Map.of("apiServerUrl", "https://k8s.example:6443")))
         .statusCode(422)
         .body("errors.field", hasItem("kubernetes.image"));
+    post(
+            "admin",
+            "/api/v1/clusters",
+            Map.of(
+                "name", "reg-k8s",
+                "region", "eu-west",
+                "site", "dc-2",
+                "backend", "KUBERNETES",
+                "kubernetes",
+                    Map.of(
+                        "image", "parasol/worker:1",
+                        "runtimeClassName", "gVisor!",
+                        "serverCidrs",
+                            java.util.Arrays.asList(
+                                "10.0.0.0/8", "parasol.svc/32", "10.1.2.3/33", null))))
+        .statusCode(422)
+        .body(
+            "errors.field",
+            hasItems(
+                "kubernetes.runtimeClassName",
+                "kubernetes.serverCidrs[1]",
+                "kubernetes.serverCidrs[2]",
+                "kubernetes.serverCidrs[3]"))
+        .body("errors.field", org.hamcrest.Matchers.not(hasItem("kubernetes.serverCidrs[0]")));
 
     Map<String, Object> zero =
         partition("reg-gpu", "reg-slurm", 0, Map.of("kind", "GPU", "model", "a100", "count", 0));

@@ -2,6 +2,7 @@ package io.parasol.server.compute;
 
 import static io.parasol.server.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.parasol.plugin.api.Accelerator;
 import io.parasol.plugin.api.AcceleratorKind;
 import io.parasol.plugin.api.Allocation;
+import io.parasol.protocol.PluginContainer;
 import io.parasol.server.Api;
 import io.parasol.server.Fixtures;
 import io.parasol.server.storage.DataDirectory;
@@ -72,7 +74,9 @@ class KubernetesBackendTest {
         null,
         null,
         "http://parasol.parasol.svc:8080",
-        2);
+        2,
+        "gvisor",
+        List.of("10.96.0.0/12"));
   }
 
   private synchronized void registered() {
@@ -275,43 +279,177 @@ class KubernetesBackendTest {
     assertNull(toleration.getValue());
     assertEquals("NoSchedule", toleration.getEffect());
     assertEquals(true, pod.getSecurityContext().getRunAsNonRoot());
-    Container c = pod.getContainers().get(0);
-    assertEquals("registry.local/parasol/worker:1.0.0", c.getImage());
-    assertEquals(new Quantity("4"), c.getResources().getRequests().get("cpu"));
-    assertEquals(new Quantity("4"), c.getResources().getLimits().get("cpu"));
-    assertEquals(new Quantity("8192Mi"), c.getResources().getRequests().get("memory"));
+    assertEquals(1000L, pod.getSecurityContext().getRunAsUser());
+    assertEquals(1000L, pod.getSecurityContext().getRunAsGroup());
+    assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+    assertEquals(true, pod.getShareProcessNamespace());
+    assertEquals(false, pod.getEnableServiceLinks());
+    assertEquals(5L, pod.getTerminationGracePeriodSeconds());
+    assertEquals("gvisor", pod.getRuntimeClassName());
+    assertNull(pod.getHostNetwork());
+    assertNull(pod.getHostPID());
+
+    // The plugin process: a sidecar of its own user, with the run's resources, no credentials.
+    assertEquals(1, pod.getInitContainers().size());
+    Container plugin = pod.getInitContainers().get(0);
+    assertEquals("plugin", plugin.getName());
+    assertEquals("Always", plugin.getRestartPolicy(), "a sidecar: it ends with the supervisor");
+    assertEquals(PluginContainer.command(), plugin.getCommand());
+    assertEquals(List.of(), plugin.getEnv(), "nothing of the run's credentials");
+    assertEquals("registry.local/parasol/worker:1.0.0", plugin.getImage());
+    assertEquals(new Quantity("4"), plugin.getResources().getRequests().get("cpu"));
+    assertEquals(new Quantity("4"), plugin.getResources().getLimits().get("cpu"));
+    assertEquals(new Quantity("8192Mi"), plugin.getResources().getRequests().get("memory"));
     assertEquals(
         new Quantity((8192 + config.jvmOverheadMb()) + "Mi"),
-        c.getResources().getLimits().get("memory"));
-    assertEquals(new Quantity("2"), c.getResources().getRequests().get("nvidia.com/gpu"));
-    assertEquals(new Quantity("2"), c.getResources().getLimits().get("nvidia.com/gpu"));
+        plugin.getResources().getLimits().get("memory"));
+    assertEquals(new Quantity("2"), plugin.getResources().getRequests().get("nvidia.com/gpu"));
+    assertEquals(new Quantity("2"), plugin.getResources().getLimits().get("nvidia.com/gpu"));
+    confined(plugin, 1001L);
+    assertEquals(
+        Map.of(
+            "code", "/parasol/plugin:ro",
+            "inputs", "/parasol/inputs:ro",
+            "work", "/parasol/work:rw",
+            "channel", "/parasol/channel:ro"),
+        mounts(plugin));
+
+    // The supervisor: the token from the Secret, the address and run in its environment only.
+    Container c = pod.getContainers().get(0);
+    assertEquals("worker", c.getName());
+    assertEquals("registry.local/parasol/worker:1.0.0", c.getImage());
+    assertEquals(new Quantity("250m"), c.getResources().getRequests().get("cpu"));
+    assertEquals(new Quantity("384Mi"), c.getResources().getLimits().get("memory"));
+    assertNull(c.getResources().getLimits().get("nvidia.com/gpu"));
     List<String> command = c.getCommand();
     assertEquals("java", command.get(0));
     // the supervisor's own small heap; the plugin process gets the run's memory
     assertTrue(command.contains("-Xmx128m"), command.toString());
     assertTrue(command.contains("-Dparasol.worker.plugin-memory-mb=8192"), command.toString());
+    assertTrue(
+        command.contains("-Dparasol.worker.plugin-container=/parasol/channel"), command.toString());
     assertEquals(
-        List.of(
-            "-jar",
-            "/opt/parasol/worker.jar",
-            "fetch",
-            "http://parasol.parasol.svc:8080",
-            runId.toString(),
-            "/work/run"),
-        command.subList(command.size() - 6, command.size()));
+        List.of("-jar", "/opt/parasol/worker.jar", "fetch", "/work/run"),
+        command.subList(command.size() - 4, command.size()));
+    assertFalse(
+        String.join(" ", command).contains("parasol.svc"), "no address on the command line");
+    assertFalse(String.join(" ", command).contains(runId.toString()));
     assertEquals("PARASOL_RUN_TOKEN", c.getEnv().get(0).getName());
     assertNull(c.getEnv().get(0).getValue(), "the token is never in the pod spec");
     assertEquals(name, c.getEnv().get(0).getValueFrom().getSecretKeyRef().getName());
     assertEquals("token", c.getEnv().get(0).getValueFrom().getSecretKeyRef().getKey());
-    assertEquals(false, c.getSecurityContext().getAllowPrivilegeEscalation());
-    assertEquals(true, c.getSecurityContext().getReadOnlyRootFilesystem());
-    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
-    assertEquals("/work", c.getVolumeMounts().get(0).getMountPath());
-    assertNotNull(pod.getVolumes().get(0).getEmptyDir());
+    assertEquals("PARASOL_SERVER_URL", c.getEnv().get(1).getName());
+    assertEquals("http://parasol.parasol.svc:8080", c.getEnv().get(1).getValue());
+    assertEquals("PARASOL_RUN_ID", c.getEnv().get(2).getName());
+    assertEquals(runId.toString(), c.getEnv().get(2).getValue());
+    confined(c, 1000L);
+    assertEquals(
+        Map.of(
+            "run", "/work/run:rw",
+            "inputs", "/work/run/inputs:rw",
+            "work", "/work/run/work:rw",
+            "code", "/work/code:rw",
+            "channel", "/parasol/channel:rw"),
+        mounts(c));
+    Map<String, String> volumes = new java.util.TreeMap<>();
+    pod.getVolumes()
+        .forEach(
+            v ->
+                volumes.put(
+                    v.getName(),
+                    v.getEmptyDir().getSizeLimit()
+                        + (v.getEmptyDir().getMedium() == null
+                            ? ""
+                            : " " + v.getEmptyDir().getMedium())));
+    long workMb = (config.maxWorkBytes().asLongValue() >> 20) + 512;
+    assertEquals(
+        Map.of(
+            "run", "1Gi",
+            "code", "1Gi",
+            "inputs", workMb + "Mi",
+            "work", workMb + "Mi",
+            "channel", "1Mi Memory"),
+        volumes);
     assertEquals("IfNotPresent", c.getImagePullPolicy());
     assertEquals(List.of(), pod.getImagePullSecrets());
     assertEquals(
         3600, job.getSpec().getTtlSecondsAfterFinished(), "parasol.worker.kubernetes.job-ttl");
+  }
+
+  @Test
+  void runPodsTakeNoConnectionsAndReachOnlyTheServer() throws Exception {
+    // The cluster's CIDRs for the server: no DNS, the callback port only.
+    KubernetesBackend named =
+        new KubernetesBackend(
+            "k8s-np",
+            settings(k8s().getMasterUrl().toString(), NS),
+            config,
+            data,
+            "http://parasol.parasol.svc:8080");
+    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy = named.networkPolicy();
+    named.close();
+    assertEquals("parasol-workers", policy.getMetadata().getName());
+    assertEquals(NS, policy.getMetadata().getNamespace());
+    assertEquals(
+        Map.of("app.kubernetes.io/managed-by", "parasol"),
+        policy.getSpec().getPodSelector().getMatchLabels());
+    assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+    assertEquals(List.of(), policy.getSpec().getIngress(), "no connections in");
+    assertEquals(2, policy.getSpec().getEgress().size(), "the server, and DNS for its name");
+    var server = policy.getSpec().getEgress().get(0);
+    assertEquals("10.96.0.0/12", server.getTo().get(0).getIpBlock().getCidr());
+    assertEquals(1, server.getTo().size());
+    assertEquals(8080, server.getPorts().get(0).getPort().getIntVal());
+    assertEquals("TCP", server.getPorts().get(0).getProtocol());
+    var dns = policy.getSpec().getEgress().get(1);
+    assertEquals(List.of(), dns.getTo());
+    assertEquals(
+        List.of("UDP:53", "TCP:53"),
+        dns.getPorts().stream().map(p -> p.getProtocol() + ":" + p.getPort().getIntVal()).toList());
+
+    // No CIDRs: an address literal is the one address, and needs no DNS.
+    ClusterViews.KubernetesSettings bare =
+        new ClusterViews.KubernetesSettings(
+            k8s().getMasterUrl().toString(), NS, "img", null, null, null, 2);
+    KubernetesBackend literal =
+        new KubernetesBackend("k8s-np2", bare, config, data, "https://192.0.2.7");
+    policy = literal.networkPolicy();
+    literal.close();
+    assertEquals(1, policy.getSpec().getEgress().size());
+    assertEquals(
+        "192.0.2.7/32", policy.getSpec().getEgress().get(0).getTo().get(0).getIpBlock().getCidr());
+    assertEquals(443, policy.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
+
+    // A name that does not resolve here cannot be made a policy: the launch says what to set.
+    KubernetesBackend unknown =
+        new KubernetesBackend("k8s-np3", bare, config, data, "http://no-such-host.invalid:8080");
+    ComputeBackend.UnavailableException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ComputeBackend.UnavailableException.class, unknown::networkPolicy);
+    unknown.close();
+    assertTrue(e.getMessage().contains("kubernetes.serverCidrs"), e.getMessage());
+  }
+
+  private static void confined(Container c, long uid) {
+    assertEquals(true, c.getSecurityContext().getRunAsNonRoot());
+    assertEquals(uid, c.getSecurityContext().getRunAsUser());
+    assertEquals(uid, c.getSecurityContext().getRunAsGroup());
+    assertEquals(false, c.getSecurityContext().getAllowPrivilegeEscalation());
+    assertEquals(false, c.getSecurityContext().getPrivileged());
+    assertEquals(true, c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertEquals(List.of(), c.getSecurityContext().getCapabilities().getAdd());
+  }
+
+  private static Map<String, String> mounts(Container c) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    c.getVolumeMounts()
+        .forEach(
+            v ->
+                m.put(
+                    v.getName(),
+                    v.getMountPath() + (Boolean.TRUE.equals(v.getReadOnly()) ? ":ro" : ":rw")));
+    return m;
   }
 
   @Test
@@ -388,7 +526,7 @@ class KubernetesBackendTest {
     Job job = awaitJob(id, 1);
 
     // The manifest as the API server holds it.
-    Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container c = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
     assertEquals(new Quantity("2"), c.getResources().getRequests().get("cpu"));
     assertEquals(
         Map.of("parasol.io/pool", "cpu-large"),
@@ -401,6 +539,9 @@ class KubernetesBackendTest {
     assertEquals(id, job.getMetadata().getLabels().get("parasol.io/run-id"));
     assertEquals("k8s-cpu", job.getMetadata().getLabels().get("parasol.io/partition"));
     assertNotNull(k8s().secrets().inNamespace(NS).withName(job.getMetadata().getName()).get());
+    // the namespace's network policy came before the first Job
+    assertNotNull(
+        k8s().network().v1().networkPolicies().inNamespace(NS).withName("parasol-workers").get());
 
     JsonPath run = Api.awaitState("alice", id, "SCHEDULED");
     assertEquals("k8s-cpu", run.getString("resources.partition"));

@@ -109,7 +109,7 @@ public final class Monitor implements AutoCloseable {
    * @return the monitor, not yet started
    */
   public static Monitor forProcessTree(
-      ProcessHandle root,
+      java.util.function.Supplier<java.util.Optional<ProcessHandle>> root,
       java.util.function.Predicate<ProcessHandle> pluginJvm,
       int cores,
       java.util.function.LongSupplier heapHeld,
@@ -122,7 +122,12 @@ public final class Monitor implements AutoCloseable {
         new ProcessSampler(
             Path.of("/proc"),
             () -> {
-              List<ProcessHandle> all = Stream.concat(Stream.of(root), root.descendants()).toList();
+              java.util.Optional<ProcessHandle> top = root.get();
+              if (top.isEmpty()) {
+                return List.of();
+              }
+              List<ProcessHandle> all =
+                  Stream.concat(Stream.of(top.get()), top.get().descendants()).toList();
               List<Long> pids = new java.util.ArrayList<>();
               all.stream().filter(pluginJvm).findFirst().ifPresent(p -> pids.add(p.pid()));
               all.stream()

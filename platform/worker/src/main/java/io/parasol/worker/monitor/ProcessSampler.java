@@ -122,7 +122,7 @@ final class ProcessSampler {
     long threads = 0;
     long rssPages = 0;
     long childRssPages = 0;
-    boolean statOk = true;
+    boolean statOk = !pids.isEmpty();
     Map<Long, Long> processTicks = new HashMap<>();
     for (int i = 0; i < pids.size(); i++) {
       long pid = pids.get(i);

@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
 public final class Sandbox {
 
   /** The work directory inside the sandbox, the only writable path. */
-  public static final String WORK = "/parasol/work";
+  public static final String WORK = io.parasol.protocol.PluginContainer.WORK;
 
   /** The run's input files inside the sandbox (read-only). */
-  public static final String INPUTS = "/parasol/inputs";
+  public static final String INPUTS = io.parasol.protocol.PluginContainer.INPUTS;
 
   /** The plugin jars inside the sandbox (read-only). */
-  public static final String PLUGIN = "/parasol/plugin";
+  public static final String PLUGIN = io.parasol.protocol.PluginContainer.PLUGIN;
 
   /** The worker jar (the plugin process's classes) inside the sandbox (read-only). */
   public static final String WORKER_JAR = "/parasol/worker.jar";
