@@ -89,6 +89,25 @@ class Stub(BaseHTTPRequestHandler):
         self.end_headers()
 
 
+def archives(data_dir):
+    """The workers' class-data archives the server trained (WorkerClassData), or None."""
+    names = os.listdir(os.path.join(data_dir, "bin")) if os.path.isdir(os.path.join(data_dir, "bin")) else []
+    sup = [f for f in names if f.endswith("-supervisor.jsa")]
+    plug = [f for f in names if f.endswith("-plugin.jsa")]
+    if not sup or not plug:
+        return None
+    return os.path.join(data_dir, "bin", sup[0]), os.path.join(data_dir, "bin", plug[0])
+
+
+def class_data(data_dir):
+    """The JVM options the server adds for its archives (none without them)."""
+    found = archives(data_dir)
+    if not found:
+        return []
+    return ["-XX:SharedArchiveFile=" + found[0], "-Xlog:cds=off,cds+dynamic=off",
+            "-Dparasol.worker.plugin-class-data=" + found[1]]
+
+
 def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=None):
     """Runs the worker by hand against a stub server, N times per variant (alternating).
 
@@ -121,7 +140,7 @@ def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=Non
                    "-XX:ActiveProcessorCount=%d" % max(1, min(2, spec["allocation"]["cores"])),
                    "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + os.path.join(work, "tmp"),
                    "-Dparasol.worker.console-cap=%d" % console_cap,
-                   "-Dparasol.worker.plugin-memory-mb=%d" % max(32, spec["allocation"]["memoryMb"])] + extra + [
+                   "-Dparasol.worker.plugin-memory-mb=%d" % max(32, spec["allocation"]["memoryMb"])] + class_data(data_dir) + extra + [
                    "-jar", worker, "run", os.path.join(run_dir, "spec.json")]
             env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": os.path.join(work, "tmp")}
             Stub.events = {}
@@ -147,12 +166,14 @@ def main():
     ap.add_argument("--port", type=int, default=18080)
     ap.add_argument("--smoke", action="store_true", help="2 runs, 1 warm-up: the build's check that the script still works")
     ap.add_argument("--server-jar", default=SERVER_JAR)
+    ap.add_argument("--class-data-wait", type=float, default=120,
+                    help="seconds to wait for the server to train its workers' class-data archives (0 in --smoke)")
     ap.add_argument("--compare-sandbox", action="store_true",
                     help="also: solver time of a heavier run in the sandbox against unconfined (bare worker)")
     args = ap.parse_args()
     global WARMUP
     if args.smoke:
-        args.runs, WARMUP = 2, 1
+        args.runs, WARMUP, args.class_data_wait = 2, 1, 0
     data_dir = tempfile.mkdtemp(prefix="parasol-bench-")
     env = dict(os.environ, PARASOL_DATA_DIR=data_dir, QUARKUS_HTTP_PORT=str(args.port))
     server = subprocess.Popen(["java", "-jar", args.server_jar], env=env, stdout=open(os.path.join(data_dir, "server.log"), "w"), stderr=subprocess.STDOUT)
@@ -165,6 +186,11 @@ def main():
             except Exception:
                 pass
             time.sleep(0.1)
+        # the server trains its workers' class-data archives in the background at its first start
+        deadline = time.time() + args.class_data_wait
+        while time.time() < deadline and not archives(data_dir):
+            time.sleep(0.5)
+        print("class-data archives: %s" % ("yes" if archives(data_dir) else "none"))
         p_start, p_end, ids = parasol(base, args.runs)
         b_start, b_end, _ = bare(data_dir, ids[-1], args.runs, 4 * 1024 * 1024)[""]
         if args.compare_sandbox:

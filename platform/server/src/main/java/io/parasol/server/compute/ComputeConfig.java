@@ -58,10 +58,14 @@ public interface ComputeConfig {
 
   /**
    * Keeps a run's work directory after its outputs are stored, for debugging (it is removed
-   * otherwise); kept ones are removed by the operator.
+   * otherwise); kept ones are removed after {@link #keepWorkRetention()}.
    */
   @WithDefault("false")
   boolean keepWork();
+
+  /** How long a kept work directory stays after its run ended. */
+  @WithDefault("24H")
+  Duration keepWorkRetention();
 
   /**
    * Memory a worker needs beyond its run's, that Kubernetes and Slurm limits allow for: the

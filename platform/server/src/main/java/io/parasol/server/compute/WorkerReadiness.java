@@ -19,8 +19,10 @@ import org.jboss.logging.Logger;
 /**
  * Ready only while the worker binary is in place and plugin code can be confined on this machine
  * (the worker's {@code check-sandbox}: bubblewrap and namespaces): without them no plugin can be
- * verified or run. The development setting {@code parasol.worker.unconfined} shows as {@code
- * sandbox: unconfined}; it is refused unless the server listens on loopback.
+ * verified or run here. A server whose local compute is off stays ready without the sandbox (its
+ * runs are confined on their clusters) and says so in {@code sandbox}; uploads are then refused
+ * verification with the reason. The development setting {@code parasol.worker.unconfined} shows as
+ * {@code sandbox: unconfined}; it is refused unless the server listens on loopback.
  */
 @Readiness
 @ApplicationScoped
@@ -67,8 +69,11 @@ public class WorkerReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     String status = sandbox();
     boolean confined = "bubblewrap".equals(status);
+    // a server that runs nothing here (its runs go to clusters, where the worker confines plugin
+    // code itself) stays ready; plugin uploads are refused verification with the reason
+    boolean runsHere = config.local().enabled();
     return HealthCheckResponse.named("worker")
-        .status(Files.isReadable(binary.jar()) && (confined || config.unconfined()))
+        .status(Files.isReadable(binary.jar()) && (confined || config.unconfined() || !runsHere))
         .withData("jar", binary.jar().getFileName().toString())
         .withData("localCores", local.capacity())
         .withData("sandbox", config.unconfined() ? "unconfined (development setting)" : status)
