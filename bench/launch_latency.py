@@ -108,7 +108,7 @@ def class_data(data_dir):
             "-Dparasol.worker.plugin-class-data=" + found[1]]
 
 
-def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=None):
+def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=None, cores=None):
     """Runs the worker by hand against a stub server, N times per variant (alternating).
 
     variants: (name, extra JVM options) pairs; returns {name: (solver starts, ends, solve times)}.
@@ -119,6 +119,8 @@ def bare(data_dir, spec_run_id, n, console_cap, variants=(("", []),), inputs=Non
     spec["serverUrl"] = "http://127.0.0.1:%d" % stub.server_port
     if inputs is not None:
         spec["inputs"] = dict(spec["inputs"], **inputs)
+    if cores is not None:
+        spec["allocation"]["cores"] = cores
     worker = sorted(f for f in os.listdir(os.path.join(data_dir, "bin"))
                     if f.startswith("parasol-worker") and f.endswith(".jar"))[0]
     worker = os.path.join(data_dir, "bin", worker)
@@ -168,6 +170,11 @@ def main():
     ap.add_argument("--server-jar", default=SERVER_JAR)
     ap.add_argument("--class-data-wait", type=float, default=120,
                     help="seconds to wait for the server to train its workers' class-data archives (0 in --smoke)")
+    ap.add_argument("--compare-runs", type=int, default=None, help="runs per variant of --compare-sandbox (default: --runs)")
+    ap.add_argument("--heavy-duration", type=float, default=HEAVY["duration"],
+                    help="simulated seconds of the --compare-sandbox run (longer: less JVM warm-up in the solve time)")
+    ap.add_argument("--compare-cores", type=int, default=None,
+                    help="cores allocated to the --compare-sandbox run (default: the launched run's); the sandbox holds a run to them")
     ap.add_argument("--compare-sandbox", action="store_true",
                     help="also: solver time of a heavier run in the sandbox against unconfined (bare worker)")
     args = ap.parse_args()
@@ -194,9 +201,10 @@ def main():
         p_start, p_end, ids = parasol(base, args.runs)
         b_start, b_end, _ = bare(data_dir, ids[-1], args.runs, 4 * 1024 * 1024)[""]
         if args.compare_sandbox:
-            compared = bare(data_dir, ids[-1], args.runs, 4 * 1024 * 1024,
+            HEAVY["duration"] = args.heavy_duration
+            compared = bare(data_dir, ids[-1], args.compare_runs or args.runs, 4 * 1024 * 1024,
                             variants=(("sandboxed", []), ("unconfined", ["-Dparasol.worker.unconfined=true"])),
-                            inputs=HEAVY)
+                            inputs=HEAVY, cores=args.compare_cores)
     finally:
         server.terminate()
         server.wait()

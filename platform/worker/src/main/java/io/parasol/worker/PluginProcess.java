@@ -76,6 +76,9 @@ final class PluginProcess implements AutoCloseable {
   private volatile String stopReason;
   private volatile PluginMessage.Finished finished;
 
+  /** Notified when the plugin process says it finished. */
+  private final Object said = new Object();
+
   private PluginProcess(
       Process process,
       ContainerChannel container,
@@ -368,16 +371,21 @@ final class PluginProcess implements AutoCloseable {
         && stopped == null
         && (process == null || process.isAlive())
         && System.nanoTime() < deadline) {
-      reader.join(50);
+      synchronized (said) {
+        if (finished == null) {
+          said.wait(50);
+        }
+      }
       if (!reader.isAlive()) {
         break;
       }
     }
-    if (finished != null && process != null) {
-      // a moment for it to exit on its own (longer while it writes a class-data archive), then
-      // the end of everything in the sandbox
-      process.waitFor(ClassData.training() ? 30 : 2, TimeUnit.SECONDS);
-    } else if (finished != null) {
+    if (finished != null && process != null && ClassData.training()) {
+      // the archive is written as the JVM exits: let it; otherwise the end of everything in the
+      // sandbox at once (a JVM's own exit waits up to 300 ms for threads blocked in native code,
+      // such as the one reading instructions)
+      process.waitFor(30, TimeUnit.SECONDS);
+    } else if (finished != null && process == null) {
       reader.join(2000);
     }
     end();
@@ -540,6 +548,9 @@ final class PluginProcess implements AutoCloseable {
           line.setLength(0);
           if (message instanceof PluginMessage.Finished f) {
             finished = f;
+            synchronized (said) {
+              said.notifyAll();
+            }
           } else {
             onMessage.accept(message);
           }
