@@ -272,7 +272,7 @@ final class PluginProcess implements AutoCloseable {
                   InputStream err = new java.io.FileInputStream(channel.resolve("err").toFile());
                   // open here, gone there: a restarted plugin container waits for pipes that
                   // never come again instead of starting a second plugin process on these
-                  for (String pipe : List.of("err", "out", "in")) {
+                  for (String pipe : PIPES) {
                     Files.deleteIfExists(channel.resolve(pipe));
                   }
                   return new ContainerChannel(in, out, err);
@@ -442,21 +442,23 @@ final class PluginProcess implements AutoCloseable {
     if (found != null && found.isAlive()) {
       return Optional.of(found);
     }
-    String main = PluginProcessMain.class.getName();
     Optional<ProcessHandle> jvm =
-        ProcessHandle.allProcesses()
-            .filter(
-                p ->
-                    p.info()
-                        .arguments()
-                        .map(a -> java.util.Arrays.asList(a).contains(main))
-                        .orElse(false))
-            .findFirst();
+        ProcessHandle.allProcesses().filter(PluginProcess::isPluginJvm).findFirst();
     jvm.ifPresent(p -> containerJvm = p);
     return jvm;
   }
 
   private volatile ProcessHandle containerJvm;
+
+  /**
+   * Whether a process is a plugin JVM: the java process itself, not the bwrap and shell that carry
+   * its command line too (a plugin container's JVM, another user's, may not show its executable).
+   */
+  static boolean isPluginJvm(ProcessHandle p) {
+    String main = PluginProcessMain.class.getName();
+    return p.info().command().map(c -> c.endsWith("/java")).orElse(true)
+        && p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(main)).orElse(false);
+  }
 
   /** Whether the plugin process runs in a container of its own rather than as a child. */
   boolean inContainer() {

@@ -857,17 +857,9 @@ public final class WorkerMain {
     long millis = Math.round(Math.max(1, settings.intervalSeconds()) * 1000);
     reporter.reportEvery(
         Duration.ofMillis(Math.round(Math.max(0, settings.reportSeconds()) * 1000)));
-    String main = PluginProcessMain.class.getName();
     return Monitor.forProcessTree(
         root,
-        // the java process itself, not the bwrap and shell that carry its command line too (a
-        // plugin container's JVM, another user's, may not show its executable)
-        p ->
-            p.info().command().map(c -> c.endsWith("/java")).orElse(true)
-                && p.info()
-                    .arguments()
-                    .map(a -> java.util.Arrays.asList(a).contains(main))
-                    .orElse(false),
+        PluginProcess::isPluginJvm,
         allocation.cores(),
         heapHeld,
         heapCapacity,

@@ -204,7 +204,7 @@ public class ClusterService {
       return null;
     }
     if (k == null) {
-      k = new KubernetesSettings(null, null, null, null, null, null, null);
+      k = new KubernetesSettings(null, null, null, null, null, null, null, null, null);
     }
     checkUrl(problems, "kubernetes.apiServerUrl", k.apiServerUrl(), false);
     checkUrl(problems, "kubernetes.callbackUrl", k.callbackUrl(), false);

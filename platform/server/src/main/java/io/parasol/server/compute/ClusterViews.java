@@ -36,29 +36,7 @@ public final class ClusterViews {
       String callbackUrl,
       Integer requestTimeoutSeconds,
       String runtimeClassName,
-      List<String> serverCidrs) {
-
-    /** Settings without a runtime class or server CIDRs. */
-    public KubernetesSettings(
-        String apiServerUrl,
-        String namespace,
-        String image,
-        String tokenFile,
-        String caCertFile,
-        String callbackUrl,
-        Integer requestTimeoutSeconds) {
-      this(
-          apiServerUrl,
-          namespace,
-          image,
-          tokenFile,
-          caCertFile,
-          callbackUrl,
-          requestTimeoutSeconds,
-          null,
-          null);
-    }
-  }
+      List<String> serverCidrs) {}
 
   /**
    * How to reach a Slurm cluster: slurmrestd with a JWT the server mints from the cluster's key, or

@@ -212,12 +212,19 @@ final class KubernetesBackend implements ComputeBackend {
     String host = url.getHost();
     int port =
         url.getPort() > 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    if (host == null) {
+      throw new UnavailableException(
+          "the callback URL names no host, so the run pods' network policy cannot name the server",
+          null);
+    }
     List<String> cidrs = new ArrayList<>();
-    boolean named = host != null && Cidr.literal(host.replaceAll("^\\[|\\]$", "")) == null;
+    // an IPv6 literal comes bracketed
+    java.net.InetAddress literal = Cidr.literal(host.replaceAll("^\\[|\\]$", ""));
+    boolean named = literal == null;
     if (settings.serverCidrs() != null && !settings.serverCidrs().isEmpty()) {
       cidrs.addAll(settings.serverCidrs());
     } else if (!named) {
-      cidrs.add(Cidr.of(Cidr.literal(host.replaceAll("^\\[|\\]$", ""))));
+      cidrs.add(Cidr.of(literal));
     } else {
       try {
         for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {

@@ -410,7 +410,7 @@ class KubernetesBackendTest {
     // No CIDRs: an address literal is the one address, and needs no DNS.
     ClusterViews.KubernetesSettings bare =
         new ClusterViews.KubernetesSettings(
-            k8s().getMasterUrl().toString(), NS, "img", null, null, null, 2);
+            k8s().getMasterUrl().toString(), NS, "img", null, null, null, 2, null, null);
     KubernetesBackend literal =
         new KubernetesBackend("k8s-np2", bare, config, data, "https://192.0.2.7");
     policy = literal.networkPolicy();
@@ -485,7 +485,7 @@ class KubernetesBackendTest {
                     method.getName().equals("kubernetes") ? jobs : method.invoke(config, args));
     ClusterViews.KubernetesSettings noImage =
         new ClusterViews.KubernetesSettings(
-            k8s().getMasterUrl().toString(), NS, null, null, null, null, 2);
+            k8s().getMasterUrl().toString(), NS, null, null, null, null, 2, null, null);
     UUID runId = UUID.fromString("00000000-0000-4000-8000-000000000002");
     ComputeBackend.Launch launch =
         new ComputeBackend.Launch(
